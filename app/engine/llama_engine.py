@@ -1,0 +1,412 @@
+"""The local model: one GGUF file, one worker thread, tokens streamed to the asyncio loop.
+
+Thread contract
+- One dedicated thread ("recap-llama") owns the `Llama` object: every llama_cpp call happens there, one job
+  at a time, in submission order.
+- Results and tokens cross to the asyncio loop only through `loop.call_soon_threadsafe`; that thread touches no
+  other loop state and no widget.
+- `stop()` may be called from any thread. It aborts the running job at the next token, and inside prompt
+  evaluation through llama.cpp's abort callback (checked between graph nodes), so it takes effect within
+  milliseconds even in the middle of a long prompt. The engine stays usable afterwards.
+
+llama_cpp is imported in this package only (app/engine), and lazily, so that the window shows before it loads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import codecs
+import contextlib
+import ctypes
+import os
+import queue
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import EngineError, GenerationCancelled, PromptTooLong
+from .hardware import physical_cores
+
+DEFAULT_CTX = 8192  # plenty for 3k-token windows plus instructions and output; KV cache stays small
+CHATML = (
+    "{% for message in messages %}"
+    "{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}"
+    "{% endfor %}"
+    "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}"
+)
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    path: str
+    name: str
+    n_ctx: int  # the context Recap runs with
+    n_ctx_train: int  # the context the model was trained with
+    n_vocab: int
+    n_threads: int
+    chat_template: bool  # False when the file has none and ChatML is assumed
+
+
+@dataclass(frozen=True)
+class Sampling:
+    temperature: float = 0.3
+    top_k: int = 40
+    top_p: float = 0.9
+    min_p: float = 0.05
+    repeat_penalty: float = 1.1
+
+
+@dataclass
+class RequestStats:
+    prompt_tokens: int = 0  # the prompt's full length
+    prompt_evaluated: int = 0  # what the model had to read (the rest came from the KV cache)
+    generated_tokens: int = 0
+    hit_cap: bool = False  # stopped by max_tokens, not by the model
+    prompt_s: float = 0.0
+    generate_s: float = 0.0
+    first_token_at: float | None = None  # time.perf_counter() when the first token left the model
+
+
+Message = dict[str, str]
+_END = object()
+
+
+class _Job:
+    __slots__ = ("fn", "cancel")
+
+    def __init__(self, fn: Callable[[_Job], None]) -> None:
+        self.fn = fn
+        self.cancel = threading.Event()
+
+
+class LlamaEngine:
+    """Async facade over a llama_cpp.Llama living on its own thread."""
+
+    def __init__(
+        self,
+        model_path: str | os.PathLike[str],
+        *,
+        n_ctx: int | None = None,
+        n_threads: int | None = None,
+        n_batch: int = 512,
+        seed: int = 1234,
+        sampling: Sampling | None = None,
+    ) -> None:
+        self.model_path = str(model_path)
+        self._want_ctx = n_ctx
+        self.n_threads = n_threads or physical_cores()
+        self.n_batch = n_batch
+        self.seed = seed
+        self.sampling = sampling or Sampling()
+        self.info: ModelInfo | None = None
+        self.last_stats = RequestStats()
+        self._llm: Any = None
+        self._formatter: Any = None
+        self._abort_cb: Any = None
+        self._jobs: queue.Queue[_Job | None] = queue.Queue()
+        self._active: set[_Job] = set()
+        self._active_lock = threading.Lock()
+        self._current: _Job | None = None  # the job running on the worker (read by the abort callback)
+        self._thread = threading.Thread(target=self._run, name="recap-llama", daemon=True)
+        self._thread.start()
+        self._closed = False
+
+    # ---- worker side -------------------------------------------------------------------------------------------
+
+    def _run(self) -> None:
+        while True:
+            job = self._jobs.get()
+            if job is None:
+                break
+            self._current = job
+            try:
+                job.fn(job)
+            finally:
+                self._current = None
+                with self._active_lock:
+                    self._active.discard(job)
+        if self._llm is not None:
+            with contextlib.suppress(Exception):
+                self._llm.close()
+            self._llm = None
+
+    def _should_abort(self, _data: Any) -> bool:
+        job = self._current
+        return job is not None and job.cancel.is_set()
+
+    def _load_now(self) -> ModelInfo:
+        import llama_cpp
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        path = Path(self.model_path)
+        check_model_file(path)
+        n_ctx_train = read_ctx_train(path)
+        n_ctx = self._want_ctx or min(DEFAULT_CTX, n_ctx_train or DEFAULT_CTX)
+        try:
+            llm = llama_cpp.Llama(
+                model_path=str(path),
+                n_ctx=n_ctx,
+                n_batch=self.n_batch,
+                n_threads=self.n_threads,
+                n_threads_batch=self.n_threads,
+                seed=self.seed,
+                verbose=False,
+            )
+        except (ValueError, RuntimeError, OSError) as e:
+            raise EngineError(
+                f"“{path.name}” could not be loaded by llama.cpp: it is damaged, incomplete, or a kind of model "
+                "this version does not support."
+            ) from e
+        self._abort_cb = llama_cpp.ggml_abort_callback(self._should_abort)  # keep a reference: C holds a pointer
+        llama_cpp.llama_set_abort_callback(llm._ctx.ctx, self._abort_cb, None)
+        template = llm.metadata.get("tokenizer.chat_template")
+        eos = llm.detokenize([llm.token_eos()], special=True).decode("utf-8", "replace")
+        bos_id = llm.token_bos()
+        bos = llm.detokenize([bos_id], special=True).decode("utf-8", "replace") if bos_id >= 0 else ""
+        self._formatter = Jinja2ChatFormatter(template or CHATML, eos_token=eos, bos_token=bos)
+        self._llm = llm
+        info = ModelInfo(
+            path=str(path),
+            name=llm.metadata.get("general.name") or path.stem,
+            n_ctx=llm.n_ctx(),
+            n_ctx_train=n_ctx_train or llm.n_ctx(),
+            n_vocab=llm.n_vocab(),
+            n_threads=self.n_threads,
+            chat_template=bool(template),
+        )
+        self.info = info
+        return info
+
+    def _render(self, messages: Sequence[Message]) -> list[int]:
+        result = self._formatter(messages=list(messages))
+        return list(self._llm.tokenize(result.prompt.encode("utf-8"), add_bos=not result.added_special, special=True))
+
+    def _is_eog(self, token: int) -> bool:
+        import llama_cpp
+
+        return bool(llama_cpp.llama_token_is_eog(self._llm._model.vocab, token))
+
+    def _generate(
+        self,
+        job: _Job,
+        messages: Sequence[Message],
+        max_tokens: int,
+        grammar: str | None,
+        emit: Callable[[object], None],
+    ) -> None:
+        from llama_cpp import LlamaGrammar
+
+        llm = self._llm
+        stats = RequestStats()
+        self.last_stats = stats
+        prompt = self._render(messages)
+        stats.prompt_tokens = len(prompt)
+        if len(prompt) + max_tokens > llm.n_ctx():
+            raise PromptTooLong(len(prompt), max_tokens, llm.n_ctx())
+        reused = _common_prefix(llm.input_ids[: llm.n_tokens], prompt)
+        stats.prompt_evaluated = len(prompt) - min(reused, len(prompt) - 1)
+        g = LlamaGrammar.from_string(grammar, verbose=False) if grammar else None
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        s = self.sampling
+        t0 = time.perf_counter()
+        gen = llm.generate(
+            prompt,
+            temp=s.temperature,
+            top_k=s.top_k,
+            top_p=s.top_p,
+            min_p=s.min_p,
+            repeat_penalty=s.repeat_penalty,
+            grammar=g,
+        )
+        try:
+            for token in gen:
+                now = time.perf_counter()
+                if stats.first_token_at is None:
+                    stats.first_token_at = now
+                    stats.prompt_s = now - t0
+                if job.cancel.is_set():
+                    raise GenerationCancelled()
+                if self._is_eog(token):
+                    break
+                stats.generated_tokens += 1
+                piece = decoder.decode(llm.detokenize([token]))
+                if piece:
+                    emit(piece)
+                if stats.generated_tokens >= max_tokens:
+                    stats.hit_cap = True
+                    break
+        except RuntimeError as e:
+            if job.cancel.is_set():  # llama_decode returned 2: our abort callback stopped it
+                raise GenerationCancelled() from e
+            raise EngineError(f"llama.cpp failed while generating: {e}") from e
+        finally:
+            gen.close()
+            if stats.first_token_at is not None:
+                stats.generate_s = time.perf_counter() - stats.first_token_at
+        tail = decoder.decode(b"", final=True)
+        if tail:
+            emit(tail)
+
+    # ---- loop side ---------------------------------------------------------------------------------------------
+
+    def _submit(self, work: Callable[[_Job], Any]) -> tuple[_Job, asyncio.Future[Any]]:
+        if self._closed:
+            raise EngineError("The model engine has been shut down.")
+        loop = asyncio.get_running_loop()
+        fut: asyncio.Future[Any] = loop.create_future()
+
+        def settle(f: asyncio.Future[Any], ok: bool, value: Any) -> None:
+            if f.done():
+                return
+            if ok:
+                f.set_result(value)
+            else:
+                f.set_exception(value)
+
+        def fn(job: _Job) -> None:
+            try:
+                value = work(job)
+            except BaseException as e:  # delivered to the awaiting coroutine, never lost on this thread
+                loop.call_soon_threadsafe(settle, fut, False, e)
+            else:
+                loop.call_soon_threadsafe(settle, fut, True, value)
+
+        job = _Job(fn)
+        with self._active_lock:
+            self._active.add(job)
+        self._jobs.put(job)
+        return job, fut
+
+    async def _call(self, work: Callable[[], Any]) -> Any:
+        job, fut = self._submit(lambda _job: work())
+        try:
+            return await fut
+        except asyncio.CancelledError:
+            job.cancel.set()
+            raise
+
+    async def load(self) -> ModelInfo:
+        """Load the model on the worker thread (idempotent)."""
+        if self.info is not None:
+            return self.info
+        return await self._call(self._load_now)  # type: ignore[no-any-return]
+
+    @property
+    def loaded(self) -> bool:
+        return self.info is not None
+
+    @property
+    def n_ctx(self) -> int:
+        if self.info is None:
+            raise EngineError("The model is not loaded yet.")
+        return self.info.n_ctx
+
+    async def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Token counts of plain texts (no special tokens), with the model's own tokenizer."""
+        texts = list(texts)
+
+        def work() -> list[int]:
+            tok = self._llm.tokenize
+            return [len(tok(t.encode("utf-8"), add_bos=False, special=False)) for t in texts]
+
+        return await self._call(work)  # type: ignore[no-any-return]
+
+    async def count_prompt(self, messages: Sequence[Message]) -> int:
+        """Length in tokens of the full chat prompt for these messages, as it would be sent."""
+        msgs = list(messages)
+        return await self._call(lambda: len(self._render(msgs)))  # type: ignore[no-any-return]
+
+    async def stream(
+        self, messages: Sequence[Message], *, max_tokens: int, grammar: str | None = None
+    ) -> AsyncIterator[str]:
+        """Text pieces as the model writes them. Raises GenerationCancelled after stop(), PromptTooLong
+        before anything is evaluated when the prompt and max_tokens do not fit the context."""
+        loop = asyncio.get_running_loop()
+        q: asyncio.Queue[object] = asyncio.Queue()
+        msgs = list(messages)
+
+        def emit(item: object) -> None:
+            loop.call_soon_threadsafe(q.put_nowait, item)
+
+        def work(job: _Job) -> None:
+            try:
+                self._generate(job, msgs, max_tokens, grammar, emit)
+            finally:
+                emit(_END)
+
+        job, fut = self._submit(work)
+        try:
+            while True:
+                item = await q.get()
+                if item is _END:
+                    break
+                yield item  # type: ignore[misc]
+            await fut  # re-raises the worker's exception, if any
+        finally:
+            job.cancel.set()  # the consumer left early (or finished): stop the worker for this job
+
+    def stop(self) -> None:
+        """Abort every queued and running job. Thread-safe; returns at once."""
+        with self._active_lock:
+            for job in self._active:
+                job.cancel.set()
+
+    async def close(self) -> None:
+        """Stop the worker thread and free the model. Call before the event loop closes."""
+        if self._closed:
+            return
+        self.stop()
+        self._closed = True
+        self._jobs.put(None)
+        await asyncio.get_running_loop().run_in_executor(None, self._thread.join, 10.0)
+
+    def close_sync(self, timeout: float = 10.0) -> None:
+        """close() for places without a running loop (atexit, tests)."""
+        if self._closed:
+            return
+        self.stop()
+        self._closed = True
+        self._jobs.put(None)
+        self._thread.join(timeout)
+
+
+def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def check_model_file(path: Path) -> None:
+    """Fail with a sentence before llama.cpp sees a file that is missing or plainly not a GGUF."""
+    try:
+        with open(path, "rb") as f:
+            magic = f.read(4)
+    except FileNotFoundError as e:
+        raise EngineError(f"The model file “{path}” does not exist.") from e
+    except IsADirectoryError as e:
+        raise EngineError(f"“{path}” is a folder, not a model file.") from e
+    except OSError as e:
+        raise EngineError(f"The model file “{path.name}” could not be read: {e.strerror or e}.") from e
+    if magic != b"GGUF":
+        raise EngineError(f"“{path.name}” is not a GGUF model file.")
+
+
+def read_ctx_train(path: Path) -> int | None:
+    """The trained context length from the GGUF header, without loading weights."""
+    from .gguf_header import read_header
+
+    try:
+        header = read_header(path)
+    except EngineError:
+        raise
+    except Exception:
+        return None
+    return header.context_length
+
+

@@ -1,0 +1,21 @@
+"""The summarizing pipeline: asyncio only, no Qt. Yields typed events (events.py)."""
+
+from .events import (
+    Cancelled,
+    Chapter,
+    ChapterFound,
+    Event,
+    Failed,
+    Finished,
+    Notice,
+    Progress,
+    Result,
+    Stats,
+    SummaryDelta,
+)
+from .pipeline import Options, Summarizer, TextModel
+
+__all__ = [
+    "Cancelled", "Chapter", "ChapterFound", "Event", "Failed", "Finished", "Notice", "Progress", "Result", "Stats",
+    "SummaryDelta", "Options", "Summarizer", "TextModel",
+]

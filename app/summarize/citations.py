@@ -1,0 +1,54 @@
+"""`[hh:mm:ss]` references in notes and summaries: kept when the time is a real moment of the transcript,
+removed otherwise (and counted). Works on a stream: text after an unclosed `[` is held back until it is
+known to be a reference or not."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+
+REF = re.compile(r"\[(\d{1,2}:\d{2}(?::\d{2})?)\]")
+_MAX_HELD = 12  # "[00:00:00]" is 10 characters; anything longer without "]" is not a reference
+
+
+def ref_seconds(text: str) -> int:
+    parts = [int(p) for p in text.split(":")]
+    return sum(v * 60**i for i, v in enumerate(reversed(parts)))
+
+
+class CitationFilter:
+    def __init__(self, segment_starts: Sequence[float], tolerance_s: float = 2.0) -> None:
+        self._starts = sorted(int(s) for s in segment_starts)
+        self._tol = tolerance_s
+        self._held = ""
+        self.removed = 0
+
+    def is_real(self, seconds: int) -> bool:
+        i = bisect.bisect_left(self._starts, seconds)
+        near = [self._starts[j] for j in (i - 1, i) if 0 <= j < len(self._starts)]
+        return any(abs(s - seconds) <= self._tol for s in near)
+
+    def _filter(self, text: str) -> str:
+        def keep(m: re.Match[str]) -> str:
+            if self.is_real(ref_seconds(m.group(1))):
+                return m.group(0)
+            self.removed += 1
+            return ""
+
+        return REF.sub(keep, text)
+
+    def feed(self, text: str) -> str:
+        buf = self._held + text
+        self._held = ""
+        cut = buf.rfind("[")
+        if cut != -1 and "]" not in buf[cut:] and len(buf) - cut <= _MAX_HELD and "\n" not in buf[cut:]:
+            buf, self._held = buf[:cut], buf[cut:]
+        return self._filter(buf)
+
+    def flush(self) -> str:
+        buf, self._held = self._held, ""
+        return self._filter(buf)
+
+    def apply(self, text: str) -> str:
+        return self.feed(text) + self.flush()

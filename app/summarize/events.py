@@ -1,0 +1,99 @@
+"""Typed events out of the pipeline. The UI and the CLI render these; nothing else crosses the wall."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Chapter:
+    start_s: float  # a real segment start (or 0.0 for the first chapter)
+    title: str
+    end_s: float | None = None  # known once the next chapter (or the end) is known
+
+
+@dataclass(frozen=True)
+class Stats:
+    prompt_tokens: int = 0  # tokens the model actually evaluated (after prefix reuse)
+    prompt_tokens_reused: int = 0  # tokens served from the KV cache instead
+    generated_tokens: int = 0
+    transcript_tokens: int = 0
+    windows: int = 0
+    seconds: float = 0.0
+    citations_removed: int = 0
+    output_capped: int = 0  # requests that hit their output cap (reported, never silent)
+
+    def to_dict(self) -> dict[str, float | int]:
+        return {k: (round(v, 3) if isinstance(v, float) else v) for k, v in self.__dict__.items()}
+
+
+@dataclass(frozen=True)
+class Result:
+    title: str
+    duration_s: float
+    timing: str
+    model: str
+    chapters: tuple[Chapter, ...]
+    summary: str
+    stats: Stats
+    notes: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "title": self.title,
+            "duration_s": round(self.duration_s, 3),
+            "timing": self.timing,
+            "model": self.model,
+            "chapters": [
+                {"start_s": round(c.start_s, 3), "end_s": round(c.end_s or self.duration_s, 3), "title": c.title}
+                for c in self.chapters
+            ],
+            "summary": self.summary,
+            "stats": self.stats.to_dict(),
+            "warnings": list(self.warnings),
+        }
+
+
+@dataclass(frozen=True)
+class Progress:
+    stage: str  # what a person reads: "Reading part 3 of 9", "Writing summary"
+    fraction: float  # 0..1 of the whole run
+    eta_s: float | None = None  # learned from the speed measured so far; None until there is a measurement
+
+
+@dataclass(frozen=True)
+class ChapterFound:
+    chapter: Chapter
+    index: int  # its position in the chapter list
+
+
+@dataclass(frozen=True)
+class SummaryDelta:
+    text: str
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the user should know that does not stop the run (a capped output, a pruned citation)."""
+
+    message: str
+
+
+@dataclass(frozen=True)
+class Finished:
+    result: Result
+
+
+@dataclass(frozen=True)
+class Failed:
+    message: str  # one sentence for the user
+
+
+@dataclass(frozen=True)
+class Cancelled:
+    chapters: tuple[Chapter, ...] = field(default_factory=tuple)
+    summary: str = ""
+
+
+Event = Progress | ChapterFound | SummaryDelta | Notice | Finished | Failed | Cancelled

@@ -1,0 +1,76 @@
+"""Planning windows: consecutive runs of whole segments whose transcript lines fit a token budget.
+
+Cuts prefer a speaker change or a pause near the end of a window, never the inside of a segment.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..transcript import Segment
+
+
+class PlanError(Exception):
+    """A transcript that cannot be cut to fit the model's context; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class Window:
+    index: int
+    first: int  # index of the first segment
+    stop: int  # one past the last segment
+    tokens: int  # transcript-line tokens in this window
+
+
+PAUSE_S = 1.5
+LOOK_BACK = 0.25  # how far back from the budget's edge a nicer cut may move the boundary
+
+
+def plan_windows(segments: Sequence[Segment], line_tokens: Sequence[int], budget: int) -> list[Window]:
+    if budget <= 0:
+        raise PlanError("The model's context is too small to hold any transcript text with the instructions.")
+    n = len(segments)
+    for i, t in enumerate(line_tokens):
+        if t > budget:
+            raise PlanError(
+                f"One passage (at segment {i + 1}) is {t} tokens, more than the {budget} tokens the model's context "
+                "leaves for transcript text. Choose a model with a larger context."
+            )
+    total = sum(line_tokens)
+    if total <= budget:
+        return [Window(0, 0, n, total)]
+    # Even windows: 24k tokens with a 3k budget become 8 windows of ~3k, not 7 full ones and a scrap.
+    target = min(budget, math.ceil(total / math.ceil(total / budget)) + 1)
+    windows: list[Window] = []
+    first = 0
+    while first < n:
+        acc = 0
+        stop = first
+        while stop < n and acc + line_tokens[stop] <= target:
+            acc += line_tokens[stop]
+            stop += 1
+        if stop < n:
+            stop = _nicer_cut(segments, line_tokens, first, stop, acc)
+        tokens = sum(line_tokens[first:stop])
+        windows.append(Window(len(windows), first, stop, tokens))
+        first = stop
+    return windows
+
+
+def _nicer_cut(segments: Sequence[Segment], line_tokens: Sequence[int], first: int, stop: int, acc: int) -> int:
+    """Move the cut back to a speaker change or a pause, if one lies within the last quarter of the window."""
+    floor = acc * (1 - LOOK_BACK)
+    running = acc
+    best_pause = None
+    for cut in range(stop, first + 1, -1):  # cut between cut-1 and cut
+        prev, nxt = segments[cut - 1], segments[cut]
+        if nxt.speaker != prev.speaker and nxt.speaker is not None:
+            return cut
+        if best_pause is None and nxt.start_s - prev.end_s >= PAUSE_S:
+            best_pause = cut
+        running -= line_tokens[cut - 1]
+        if running < floor:
+            break
+    return best_pause or stop

@@ -1,0 +1,7 @@
+"""Reading transcript files into a Transcript. Pure Python: never imports Qt or llama_cpp."""
+
+from .model import Segment, Transcript, TranscriptError
+from .reader import read_file, read_text
+from .timefmt import display_time, hms
+
+__all__ = ["Segment", "Transcript", "TranscriptError", "read_file", "read_text", "display_time", "hms"]

@@ -1,0 +1,150 @@
+"""Bytes to text: refuse what is not text (with a sentence saying what it is), then find the encoding.
+
+Order: byte-order marks (UTF-8, UTF-16 LE/BE, UTF-32), strict UTF-8, UTF-16 without a BOM by its NUL pattern,
+then charset-normalizer restricted to the code pages transcripts are actually saved in. Line endings
+(CRLF, CR-only, mixed) become `\n`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+from pathlib import Path
+
+from .model import TranscriptError
+
+MAX_BYTES = 64 * 1024 * 1024  # a one-week transcript is ~10 MB; anything larger is not a transcript
+
+# (signature at offset 0, what it is). Checked before decoding so that a renamed audio file gets a real answer.
+_SIGNATURES: list[tuple[bytes, str]] = [
+    (b"ID3", "an MP3 audio file"),
+    (b"\xff\xfb", "an MP3 audio file"),
+    (b"\xff\xf3", "an MP3 audio file"),
+    (b"\xff\xf2", "an MP3 audio file"),
+    (b"fLaC", "a FLAC audio file"),
+    (b"OggS", "an Ogg audio file"),
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"PK\x03\x04", "a ZIP archive (or a Word/OpenDocument file)"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!", "a RAR archive"),
+    (b"\x1aE\xdf\xa3", "a Matroska/WebM video"),
+    (b"GGUF", "a GGUF model file"),
+    (b"\x7fELF", "a program (ELF executable)"),
+    (b"MZ", "a Windows program"),
+    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office document"),
+]
+
+_BOMS: list[tuple[bytes, str]] = [
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+]
+
+_CANDIDATES = ["cp1252", "latin_1", "cp1250", "cp1251", "iso8859_15", "mac_roman", "cp437", "shift_jis", "gb18030"]
+
+
+def sniff_binary(head: bytes) -> str | None:
+    """What a binary file is, by its signature, or None when it may be text."""
+    for sig, what in _SIGNATURES:
+        if head.startswith(sig):
+            return what
+    if head[4:8] == b"ftyp":
+        return "an MP4/M4A media file"
+    if head.startswith(b"RIFF") and head[8:12] in (b"WAVE", b"AVI "):
+        return "a WAV audio file" if head[8:12] == b"WAVE" else "an AVI video"
+    return None
+
+
+def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
+    """Read a file for the reader, turning every OS failure into a sentence."""
+    name = path.name
+    try:
+        if path.is_dir():
+            raise TranscriptError(f"“{name}” is a folder, not a transcript file.")
+        size = path.stat().st_size
+    except TranscriptError:
+        raise
+    except FileNotFoundError as e:
+        raise TranscriptError(f"“{name}” no longer exists.") from e
+    except PermissionError as e:
+        raise TranscriptError(f"Recap may not read “{name}” (permission denied).") from e
+    except OSError as e:
+        raise TranscriptError(f"“{name}” could not be read: {e.strerror or e}.") from e
+    if size > max_bytes:
+        raise TranscriptError(
+            f"“{name}” is {size / 1e6:.0f} MB; Recap reads transcripts up to {max_bytes / 1e6:.0f} MB."
+        )
+    try:
+        with open(path, "rb") as f:
+            data = f.read(max_bytes + 1)
+    except PermissionError as e:
+        raise TranscriptError(f"Recap may not read “{name}” (permission denied).") from e
+    except OSError as e:
+        raise TranscriptError(f"“{name}” could not be read: {e.strerror or os.strerror(e.errno or 0)}.") from e
+    if len(data) > max_bytes:
+        raise TranscriptError(f"“{name}” grew past {max_bytes / 1e6:.0f} MB while it was being read.")
+    return data
+
+
+def _utf16_by_nuls(data: bytes) -> str | None:
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    even_nuls = sample[0::2].count(0)
+    odd_nuls = sample[1::2].count(0)
+    half = len(sample) / 2
+    if odd_nuls > 0.4 * half and even_nuls < 0.05 * half:
+        return "utf-16-le"
+    if even_nuls > 0.4 * half and odd_nuls < 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
+def normalize_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def decode(data: bytes, name: str = "the file") -> tuple[str, str]:
+    """(text, encoding name) or TranscriptError. The text has `\n` line endings and no BOM."""
+    what = sniff_binary(data[:16])
+    if what:
+        raise TranscriptError(f"“{name}” is {what}, not a transcript.")
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError as e:
+                raise TranscriptError(f"“{name}” claims to be {enc.upper()} but is damaged at byte {e.start}.") from e
+            return normalize_newlines(text.lstrip("\ufeff")), enc.replace("-sig", "")
+    try:
+        text = data.decode("utf-8")
+        enc = "utf-8"
+    except UnicodeDecodeError:
+        enc16 = _utf16_by_nuls(data)
+        if enc16:
+            try:
+                return normalize_newlines(data.decode(enc16)), enc16
+            except UnicodeDecodeError:
+                pass
+        if b"\x00" in data[:65536]:
+            raise TranscriptError(f"“{name}” is a binary file, not a transcript.") from None
+        text, enc = _detect(data, name)
+    if "\x00" in text:
+        raise TranscriptError(f"“{name}” is a binary file, not a transcript.")
+    return normalize_newlines(text), enc
+
+
+def _detect(data: bytes, name: str) -> tuple[str, str]:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=_CANDIDATES).best()
+    if best is None:
+        raise TranscriptError(f"“{name}” is not text in any encoding Recap knows.")
+    enc = best.encoding
+    return data.decode(enc, errors="replace"), enc

@@ -1,0 +1,81 @@
+"""Domain values for a parsed transcript. Pure Python: no Qt, no llama_cpp."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Timing = Literal["exact", "estimated"]
+
+
+class TranscriptError(Exception):
+    """The one error type the reader raises: its message is a sentence meant for the user."""
+
+
+@dataclass(frozen=True)
+class Segment:
+    start_s: float  # seconds from the start of the media
+    end_s: float  # seconds from the start of the media, >= start_s
+    speaker: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """What one format reader returns, before the times are estimated or the file facts added."""
+
+    segments: list[Segment]
+    timing: Timing
+    title: str | None = None
+    description: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Transcript:
+    segments: tuple[Segment, ...]
+    format: str  # the reader that recognized it, e.g. "premiere", "speaker-lines", "plain"
+    timing: Timing
+    encoding: str
+    title: str | None = None
+    description: str | None = None
+    warnings: tuple[str, ...] = ()
+    source: str | None = None  # the path it was read from, if any
+
+    @property
+    def duration_s(self) -> float:
+        return max((s.end_s for s in self.segments), default=0.0)
+
+    @property
+    def speakers(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for s in self.segments:
+            if s.speaker:
+                seen.setdefault(s.speaker, None)
+        return list(seen)
+
+    @property
+    def display_title(self) -> str:
+        if self.title:
+            return self.title
+        if self.source:
+            from pathlib import Path
+
+            return Path(self.source).stem
+        return "Untitled transcript"
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "format": self.format,
+            "encoding": self.encoding,
+            "title": self.title,
+            "description": self.description,
+            "duration_s": round(self.duration_s, 3),
+            "timing": self.timing,
+            "speakers": self.speakers,
+            "segments": [
+                {"start_s": round(s.start_s, 3), "end_s": round(s.end_s, 3), "speaker": s.speaker, "text": s.text}
+                for s in self.segments
+            ],
+            "warnings": list(self.warnings),
+        }
