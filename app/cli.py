@@ -98,9 +98,10 @@ async def _summarize(t, model_path: str, fmt: str, n_ctx: int | None, threads: i
     from .transcript.timefmt import display_time
 
     engine = LlamaEngine(model_path, n_ctx=n_ctx, n_threads=threads)
+    summarizer = Summarizer(engine)
     loop = asyncio.get_running_loop()
     with contextlib.suppress(NotImplementedError, RuntimeError):
-        loop.add_signal_handler(signal.SIGINT, engine.stop)
+        loop.add_signal_handler(signal.SIGINT, summarizer.stop)
     progress = _Progress()
     est = t.timing == "estimated"
     out = sys.stdout
@@ -110,7 +111,7 @@ async def _summarize(t, model_path: str, fmt: str, n_ctx: int | None, threads: i
         if fmt == "markdown":
             out.write(f"# {t.display_title}\n\n## Chapters\n\n")
             out.flush()
-        async with contextlib.aclosing(Summarizer(engine).run(t)) as events:
+        async with contextlib.aclosing(summarizer.run(t)) as events:
             async for ev in events:
                 if isinstance(ev, Progress):
                     progress.show(ev.stage, ev.fraction, ev.eta_s)

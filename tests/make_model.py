@@ -36,6 +36,8 @@ SPECIALS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
 SHAPES = {
     # name: (n_vocab or None for the built-in tokenizer, n_embd, n_layer, n_head, n_head_kv, n_ff, n_ctx_train)
     "tiny": (None, 64, 2, 4, 2, 128, 8192),
+    # slow enough that a 3k-token prompt takes a second or so on 2 cores: for Stop-during-prompt tests
+    "small": (None, 384, 6, 6, 2, 1024, 8192),
     "qwen2.5-0.5b": (151936, 896, 24, 14, 2, 4864, 32768),
 }
 
@@ -96,7 +98,7 @@ def train_bpe(text: str, n_merges: int) -> tuple[list[str], list[str]]:
     return tokens, merges
 
 
-def _builtin_tokenizer(writer, n_vocab_hint: int | None) -> int:  # noqa: ANN001
+def _builtin_tokenizer(writer, n_vocab_hint: int | None) -> tuple[int, list[int]]:  # noqa: ANN001
     import gguf
 
     tokens, merges = train_bpe(CORPUS * 4, n_merges=600)
@@ -119,7 +121,7 @@ def _builtin_tokenizer(writer, n_vocab_hint: int | None) -> int:  # noqa: ANN001
     writer.add_pad_token_id(tokens.index("<|endoftext|>"))
     writer.add_add_bos_token(False)
     writer.add_chat_template(CHATML)
-    return len(tokens)
+    return len(tokens), [tokens.index(s) for s in SPECIALS]
 
 
 def _copied_tokenizer(writer, vocab_path: Path) -> int:  # noqa: ANN001
@@ -148,12 +150,14 @@ def _copied_tokenizer(writer, vocab_path: Path) -> int:  # noqa: ANN001
     return n_vocab
 
 
-def write_model(out: Path, shape: str = "tiny", vocab: Path | None = None, seed: int = 0) -> Path:
+def write_model(
+    out: Path, shape: str = "tiny", vocab: Path | None = None, seed: int = 0, never_stop: bool = False
+) -> Path:
     import gguf
 
     vocab_hint, n_embd, n_layer, n_head, n_head_kv, n_ff, n_ctx = SHAPES[shape]
     rng = np.random.default_rng(seed)
-    float_type = np.float32 if shape == "tiny" else np.float16
+    float_type = np.float16 if shape == "qwen2.5-0.5b" else np.float32
     writer = gguf.GGUFWriter(str(out), arch="qwen2")
     writer.add_name(f"recap-test-{shape}")
     writer.add_context_length(n_ctx)
@@ -165,7 +169,12 @@ def write_model(out: Path, shape: str = "tiny", vocab: Path | None = None, seed:
     writer.add_rope_freq_base(1_000_000.0)
     writer.add_layer_norm_rms_eps(1e-6)
     writer.add_file_type(gguf.LlamaFileType.ALL_F32 if float_type is np.float32 else gguf.LlamaFileType.MOSTLY_F16)
-    n_vocab = _copied_tokenizer(writer, vocab) if vocab else _builtin_tokenizer(writer, vocab_hint)
+    if vocab:
+        if never_stop:
+            raise SystemExit("--never-stop works with the built-in tokenizer only")
+        n_vocab, special_ids = _copied_tokenizer(writer, vocab), []
+    else:
+        n_vocab, special_ids = _builtin_tokenizer(writer, vocab_hint)
     if vocab and vocab_hint and n_vocab != vocab_hint:
         print(f"note: vocabulary has {n_vocab} tokens; the real model's embedding has {vocab_hint}", file=sys.stderr)
 
@@ -178,7 +187,14 @@ def write_model(out: Path, shape: str = "tiny", vocab: Path | None = None, seed:
     def ones(n: int) -> np.ndarray:
         return np.ones(n, dtype=np.float32)  # norms and biases stay f32, as llama.cpp's converters write them
 
-    writer.add_tensor("token_embd.weight", rand(n_vocab, n_embd))
+    embd = rand(n_vocab, n_embd)
+    if never_stop:
+        # Tied embeddings: logits are h·e. Large ordinary rows and zero rows for the control tokens put every
+        # end-of-generation token far outside top-k, so the model writes until its output cap: "a model that
+        # never stops", for cap and Stop-during-generation tests.
+        embd = (embd.astype(np.float32) * 50).astype(float_type)
+        embd[special_ids] = 0
+    writer.add_tensor("token_embd.weight", embd)
     writer.add_tensor("output_norm.weight", ones(n_embd))
     for i in range(n_layer):
         p = f"blk.{i}."
@@ -215,16 +231,18 @@ def quantize(src: Path, dst: Path, quant: str) -> None:
         raise RuntimeError(f"llama_model_quantize failed with {rc}")
 
 
-def make_model(out: Path, shape: str = "tiny", quant: str = "f32", vocab: Path | None = None) -> Path:
+def make_model(
+    out: Path, shape: str = "tiny", quant: str = "f32", vocab: Path | None = None, never_stop: bool = False
+) -> Path:
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     if quant in ("f32", "f16"):
         tmp = out.with_name(out.name + ".part")
-        write_model(tmp, shape, vocab)
+        write_model(tmp, shape, vocab, never_stop=never_stop)
         os.replace(tmp, out)
         return out
     with tempfile.TemporaryDirectory(dir=out.parent) as d:
-        raw = write_model(Path(d) / "raw.gguf", shape, vocab)
+        raw = write_model(Path(d) / "raw.gguf", shape, vocab, never_stop=never_stop)
         quantize(raw, Path(d) / "q.gguf", quant)
         os.replace(Path(d) / "q.gguf", out)
     return out
@@ -236,8 +254,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--shape", choices=sorted(SHAPES), default="tiny")
     ap.add_argument("--quant", choices=["f32", "f16", *QUANTS], default="f32")
     ap.add_argument("--vocab", type=Path, help="copy the tokenizer of this vocabulary-only GGUF")
+    ap.add_argument("--never-stop", action="store_true", help="a model that never emits end-of-generation")
     a = ap.parse_args(argv)
-    make_model(a.out, a.shape, a.quant, a.vocab)
+    make_model(a.out, a.shape, a.quant, a.vocab, a.never_stop)
     print(f"{a.out} ({a.out.stat().st_size / 1e6:.1f} MB)")
     return 0
 

@@ -113,6 +113,10 @@ class LlamaEngine:
         self._thread = threading.Thread(target=self._run, name="recap-llama", daemon=True)
         self._thread.start()
         self._closed = False
+        self._loading: asyncio.Future[ModelInfo] | None = None
+        # What the worker is doing: "idle", "loading", "prompt" (evaluating a prompt) or "generating".
+        # Written by the worker thread only; read anywhere (a str assignment is atomic).
+        self.phase = "idle"
 
     # ---- worker side -------------------------------------------------------------------------------------------
 
@@ -126,6 +130,7 @@ class LlamaEngine:
                 job.fn(job)
             finally:
                 self._current = None
+                self.phase = "idle"
                 with self._active_lock:
                     self._active.discard(job)
         if self._llm is not None:
@@ -142,6 +147,7 @@ class LlamaEngine:
         from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
         path = Path(self.model_path)
+        self.phase = "loading"
         check_model_file(path)
         n_ctx_train = read_ctx_train(path)
         n_ctx = self._want_ctx or min(DEFAULT_CTX, n_ctx_train or DEFAULT_CTX)
@@ -180,14 +186,19 @@ class LlamaEngine:
         self.info = info
         return info
 
+    def _ensure_loaded(self) -> None:
+        if self._llm is None:
+            self._load_now()
+
     def _render(self, messages: Sequence[Message]) -> list[int]:
+        self._ensure_loaded()
         result = self._formatter(messages=list(messages))
         return list(self._llm.tokenize(result.prompt.encode("utf-8"), add_bos=not result.added_special, special=True))
 
     def _is_eog(self, token: int) -> bool:
         import llama_cpp
 
-        return bool(llama_cpp.llama_token_is_eog(self._llm._model.vocab, token))
+        return bool(llama_cpp.llama_vocab_is_eog(self._llm._model.vocab, token))
 
     def _generate(
         self,
@@ -199,6 +210,7 @@ class LlamaEngine:
     ) -> None:
         from llama_cpp import LlamaGrammar
 
+        self._ensure_loaded()
         llm = self._llm
         stats = RequestStats()
         self.last_stats = stats
@@ -212,6 +224,7 @@ class LlamaEngine:
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         s = self.sampling
         t0 = time.perf_counter()
+        self.phase = "prompt"
         gen = llm.generate(
             prompt,
             temp=s.temperature,
@@ -227,6 +240,7 @@ class LlamaEngine:
                 if stats.first_token_at is None:
                     stats.first_token_at = now
                     stats.prompt_s = now - t0
+                    self.phase = "generating"
                 if job.cancel.is_set():
                     raise GenerationCancelled()
                 if self._is_eog(token):
@@ -289,10 +303,13 @@ class LlamaEngine:
             raise
 
     async def load(self) -> ModelInfo:
-        """Load the model on the worker thread (idempotent)."""
+        """Load the model on the worker thread. Idempotent, also when called concurrently: one load runs, and
+        a caller that stops waiting (Stop during load) does not abort it for the others."""
         if self.info is not None:
             return self.info
-        return await self._call(self._load_now)  # type: ignore[no-any-return]
+        if self._loading is None or (self._loading.done() and self._loading.exception() is not None):
+            _job, self._loading = self._submit(lambda _job: self._load_now())
+        return await asyncio.shield(self._loading)
 
     @property
     def loaded(self) -> bool:
@@ -309,6 +326,7 @@ class LlamaEngine:
         texts = list(texts)
 
         def work() -> list[int]:
+            self._ensure_loaded()
             tok = self._llm.tokenize
             return [len(tok(t.encode("utf-8"), add_bos=False, special=False)) for t in texts]
 

@@ -87,6 +87,16 @@ class Summarizer:
     def __init__(self, model: TextModel, options: Options | None = None) -> None:
         self.model = model
         self.options = options or Options()
+        self._stopped = False
+
+    def stop(self) -> None:
+        """Stop this run: the running request aborts at once and no further request starts. Thread-safe."""
+        self._stopped = True
+        self.model.stop()
+
+    def _check_stop(self) -> None:
+        if self._stopped:
+            raise GenerationCancelled()
 
     async def run(self, transcript: Transcript) -> AsyncIterator[Event]:
         chapters = ChapterList(self.options.min_chapter_s)
@@ -198,10 +208,12 @@ class Summarizer:
 
     async def _collect(self, messages: list[dict[str, str]], max_tokens: int, tally: _Tally, grammar: str | None = None) -> str:
         parts: list[str] = []
+        self._check_stop()
         async with contextlib.aclosing(self.model.stream(messages, max_tokens=max_tokens, grammar=grammar)) as s:
             async for piece in s:
                 parts.append(piece)
         tally.add(self.model.last_stats)
+        self._check_stop()
         return "".join(parts)
 
     async def _window(
@@ -245,6 +257,7 @@ class Summarizer:
     async def _stream_summary(
         self, msgs: list[dict[str, str]], tally: _Tally, summary_parts: list[str], cites: CitationFilter
     ) -> AsyncIterator[Event]:
+        self._check_stop()
         stream = self.model.stream(msgs, max_tokens=self.options.summary_max_tokens)
         async with contextlib.aclosing(stream) as s:
             async for piece in s:

@@ -78,7 +78,7 @@ def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
         raise TranscriptError(f"“{name}” could not be read: {e.strerror or e}.") from e
     if size > max_bytes:
         raise TranscriptError(
-            f"“{name}” is {size / 1e6:.0f} MB; Recap reads transcripts up to {max_bytes / 1e6:.0f} MB."
+            f"“{name}” is {size / 2**20:.0f} MB; Recap reads transcripts up to {max_bytes / 2**20:.0f} MB."
         )
     try:
         with open(path, "rb") as f:
@@ -88,7 +88,7 @@ def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
     except OSError as e:
         raise TranscriptError(f"“{name}” could not be read: {e.strerror or os.strerror(e.errno or 0)}.") from e
     if len(data) > max_bytes:
-        raise TranscriptError(f"“{name}” grew past {max_bytes / 1e6:.0f} MB while it was being read.")
+        raise TranscriptError(f"“{name}” grew past {max_bytes / 2**20:.0f} MB while it was being read.")
     return data
 
 

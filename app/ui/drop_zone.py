@@ -1,0 +1,48 @@
+"""The empty state: a large drop target that says what Recap reads."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+
+ACCEPTS = (
+    "Subtitles and caption files, Premiere/Resolve text exports, speaker-labelled text "
+    "(spk_0, SPEAKER_01, Name:), and plain text."
+)
+
+
+class DropZone(QWidget):
+    openRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("DropZone")
+        self.setAccessibleName("Drop zone for transcript files")
+        layout = QVBoxLayout(self)
+        layout.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.title = QLabel("Drop transcripts here")
+        self.title.setObjectName("DropZoneTitle")
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        f = self.title.font()
+        f.setPointSizeF(f.pointSizeF() * 1.8)
+        f.setBold(True)
+        self.title.setFont(f)
+        self.detail = QLabel(ACCEPTS + "\nOne file or many; everything stays on this computer.")
+        self.detail.setWordWrap(True)
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.detail.setMaximumWidth(520)
+        self.button = QPushButton("Open files…")
+        self.button.setToolTip("Choose transcript files to summarize (Ctrl+O)")
+        self.button.clicked.connect(self.openRequested)
+        layout.addWidget(self.title)
+        layout.addSpacing(8)
+        layout.addWidget(self.detail, alignment=Qt.AlignmentFlag.AlignCenter)
+        layout.addSpacing(16)
+        layout.addWidget(self.button, alignment=Qt.AlignmentFlag.AlignCenter)
+        self.set_hover(False)
+
+    def set_hover(self, on: bool) -> None:
+        border = "palette(highlight)" if on else "palette(mid)"
+        self.setStyleSheet(
+            f"#DropZone {{ border: 2px dashed {border}; border-radius: 12px; margin: 24px; }}"
+        )

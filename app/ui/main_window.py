@@ -1,0 +1,629 @@
+"""The main window: a queue of dropped files, the selected file's transcript, chapters and summary, and the
+progress of the run.
+
+Thread contract: everything here runs on the Qt thread, which is also the asyncio loop's thread (qasync). The
+window starts asyncio tasks on the loop given to it and keeps a reference to each; long work (reading a file,
+the model) happens off this thread, so the window stays responsive.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import __version__
+from ..config import Config
+from ..engine import EngineError
+from ..engine.llama_engine import check_model_file
+from ..summarize import (
+    Cancelled,
+    Chapter,
+    ChapterFound,
+    Event,
+    Failed,
+    Finished,
+    Notice,
+    Options,
+    Progress,
+    Result,
+    Summarizer,
+    SummaryDelta,
+    TextModel,
+)
+from ..transcript import Transcript, TranscriptError, read_file
+from .chapter_list import ChapterList
+from .drop_zone import DropZone
+from .file_queue import FileQueue
+from .progress_panel import ProgressPanel
+from .summary_view import SummaryView
+from .transcript_view import TranscriptView
+
+log = logging.getLogger(__name__)
+
+TRANSCRIPT_SUFFIXES = {".txt", ".srt", ".vtt", ".json", ".tsv", ".html", ".htm", ".md", ".sbv", ".csv"}
+
+
+@dataclass
+class Item:
+    id: int
+    path: str
+    state: str = "waiting"  # waiting | reading | running | done | failed | stopped | needs-model
+    transcript: Transcript | None = None
+    error: str | None = None
+    chapters: list[Chapter] = field(default_factory=list)
+    summary: str = ""
+    result: Result | None = None
+    notices: list[str] = field(default_factory=list)
+    stage: str = ""
+
+    @property
+    def name(self) -> str:
+        return Path(self.path).name
+
+
+def _default_engine(path: str) -> TextModel:
+    from ..engine import LlamaEngine
+
+    return LlamaEngine(path)
+
+
+class MainWindow(QMainWindow):
+    itemFinished = Signal(int)  # item id, whatever the outcome (done, failed, stopped)
+    runIdle = Signal()  # the queue stopped running
+
+    def __init__(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        config: Config | None = None,
+        engine_factory: Callable[[str], TextModel] = _default_engine,
+        options: Options | None = None,
+    ) -> None:
+        super().__init__()
+        self.loop = loop
+        self.config = config or Config()
+        self.engine_factory = engine_factory
+        self.options = options or Options()
+        self.engine: TextModel | None = None
+        self.model_error: str | None = None
+        self.items: list[Item] = []
+        self.current: Item | None = None  # the selected item
+        self.running: Item | None = None
+        self._next_id = 1
+        self._task: asyncio.Task[None] | None = None
+        self._load_task: asyncio.Task[None] | None = None
+        self._closing: asyncio.Task[None] | None = None
+        self._closed = asyncio.Event()
+        self.setWindowTitle("Recap")
+        self.setAcceptDrops(True)
+        self.resize(1200, 760)
+        self._build()
+        model = self.config.model_path
+        if model:
+            self.set_model(model, remember=False)
+        self._update_model_ui()
+
+    # ---- construction ----------------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        style = self.style()
+        self.open_action = QAction(style.standardIcon(QStyle.StandardPixmap.SP_DialogOpenButton), "&Open…", self)
+        self.open_action.setShortcut(QKeySequence.StandardKey.Open)
+        self.open_action.setToolTip("Open transcript files (Ctrl+O)")
+        self.open_action.triggered.connect(self.open_dialog)
+        self.model_action = QAction("Choose &model…", self)
+        self.model_action.setToolTip("Choose the GGUF model file Recap uses")
+        self.model_action.triggered.connect(self.choose_model_dialog)
+        self.run_action = QAction(style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay), "&Summarize", self)
+        self.run_action.setShortcut(QKeySequence("Ctrl+Return"))
+        self.run_action.setToolTip("Summarize the selected file (Ctrl+Enter)")
+        self.run_action.triggered.connect(self.summarize_selected)
+        self.stop_action = QAction(style.standardIcon(QStyle.StandardPixmap.SP_MediaStop), "S&top", self)
+        self.stop_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        self.stop_action.setToolTip("Stop (Esc)")
+        self.stop_action.triggered.connect(self.stop)
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        about_action = QAction("&About Recap", self)
+        about_action.setShortcut(QKeySequence(Qt.Key.Key_F1))
+        about_action.triggered.connect(self.about)
+
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        file_menu.addActions([self.open_action, self.model_action])
+        file_menu.addSeparator()
+        file_menu.addAction(quit_action)
+        run_menu = menu.addMenu("&Run")
+        run_menu.addActions([self.run_action, self.stop_action])
+        menu.addMenu("&Help").addAction(about_action)
+
+        tb = self.addToolBar("Main")
+        tb.setObjectName("MainToolbar")
+        tb.setMovable(False)
+        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        tb.addActions([self.open_action, self.run_action, self.stop_action])
+        spacer = QWidget()
+        spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding, spacer.sizePolicy().verticalPolicy())
+        tb.addWidget(spacer)
+        self.model_label = QLabel()
+        self.model_label.setAccessibleName("Model in use")
+        tb.addWidget(self.model_label)
+        tb.addAction(self.model_action)
+
+        # Banner shown when there is no usable model.
+        self.banner = QFrame()
+        self.banner.setObjectName("ModelBanner")
+        self.banner.setStyleSheet(
+            "#ModelBanner { background: palette(alternate-base); border-bottom: 1px solid palette(mid); }"
+        )
+        bl = QHBoxLayout(self.banner)
+        self.banner_text = QLabel()
+        self.banner_text.setWordWrap(True)
+        self.banner_button = QPushButton("Choose model file…")
+        self.banner_button.setToolTip("Pick a .gguf model file on this computer")
+        self.banner_button.clicked.connect(self.choose_model_dialog)
+        bl.addWidget(self.banner_text, 1)
+        bl.addWidget(self.banner_button)
+
+        self.queue = FileQueue()
+        self.queue.selected.connect(self._select_id)
+        self.drop_zone = DropZone()
+        self.drop_zone.openRequested.connect(self.open_dialog)
+        self.transcript_view = TranscriptView()
+        self.chapter_list = ChapterList()
+        self.summary_view = SummaryView()
+        self.chapter_list.seek.connect(self.seek)
+        self.summary_view.seek.connect(self.seek)
+        self.message = QLabel()
+        self.message.setObjectName("FileMessage")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("#FileMessage { padding: 8px; color: palette(bright-text); background: #b3261e; }")
+        self.message.hide()
+        self.info = QLabel()
+        self.info.setObjectName("FileInfo")
+        self.info.setWordWrap(True)
+
+        def titled(title: str, w: QWidget) -> QWidget:
+            box = QWidget()
+            lay = QVBoxLayout(box)
+            lay.setContentsMargins(0, 0, 0, 0)
+            label = QLabel(f"<b>{title}</b>")
+            lay.addWidget(label)
+            lay.addWidget(w)
+            return box
+
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(titled("Chapters", self.chapter_list))
+        right.addWidget(titled("Summary", self.summary_view))
+        right.setSizes([260, 440])
+        self.content_split = QSplitter(Qt.Orientation.Horizontal)
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(self.message)
+        ll.addWidget(self.info)
+        ll.addWidget(self.transcript_view)
+        self.content_split.addWidget(left)
+        self.content_split.addWidget(right)
+        self.content_split.setSizes([600, 420])
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.drop_zone)
+        self.stack.addWidget(self.content_split)
+
+        outer = QSplitter(Qt.Orientation.Horizontal)
+        outer.addWidget(self.queue)
+        outer.addWidget(self.stack)
+        outer.setStretchFactor(1, 1)
+        outer.setSizes([220, 980])
+        self.queue.hide()  # appears with the first file
+
+        self.progress = ProgressPanel()
+        self.progress.stopRequested.connect(self.stop)
+
+        central = QWidget()
+        cl = QVBoxLayout(central)
+        cl.setContentsMargins(0, 0, 0, 0)
+        cl.setSpacing(0)
+        cl.addWidget(self.banner)
+        cl.addWidget(outer, 1)
+        cl.addWidget(self.progress)
+        self.setCentralWidget(central)
+        self._sync_actions()
+
+    # ---- model -----------------------------------------------------------------------------------------------
+
+    def set_model(self, path: str, remember: bool = True) -> bool:
+        """Use this GGUF file. Checks it at once, loads it in the background. False (and a banner) if unusable."""
+        try:
+            check_model_file(Path(path))
+        except EngineError as e:
+            self.model_error = str(e)
+            self._update_model_ui()
+            return False
+        if self.running is not None:
+            self.stop()
+        old = self.engine
+        self.engine = self.engine_factory(path)
+        self.model_error = None
+        if old is not None:
+            self.loop.create_task(self._close_engine(old))
+        if remember:
+            self.config.model_path = path
+        self._load_task = self.loop.create_task(self._load_model(self.engine))
+        self._update_model_ui()
+        self._resume_needs_model()
+        return True
+
+    async def _close_engine(self, engine: TextModel) -> None:
+        close = getattr(engine, "close", None)
+        if close is not None:
+            await close()
+
+    async def _load_model(self, engine: TextModel) -> None:
+        if self.running is None:
+            self.progress.show_progress("Loading model…", 0.0, None)
+        try:
+            await engine.load()
+        except EngineError as e:
+            if engine is self.engine:
+                self.engine = None
+                self.model_error = str(e)
+        except asyncio.CancelledError:
+            raise
+        finally:
+            if self.running is None and not self._closed.is_set():
+                self.progress.set_idle("Ready" if self.engine is not None else "No model")
+            self._update_model_ui()
+
+    def _update_model_ui(self) -> None:
+        if self.engine is not None:
+            name = Path(self.engine.model_path).name
+            info = getattr(self.engine, "info", None)
+            detail = f" · {info.n_ctx} tokens context" if info is not None else " · loading…"
+            self.model_label.setText(f"Model: {name}{detail}  ")
+            self.model_label.setToolTip(self.engine.model_path)
+            self.banner.hide()
+        else:
+            self.model_label.setText("No model  ")
+            self.banner_text.setText(
+                (self.model_error + " " if self.model_error else "")
+                + "Recap needs a local GGUF model file (for example Qwen2.5-1.5B-Instruct Q4_K_M) to write "
+                "summaries. Transcripts can be opened and read without one."
+            )
+            self.banner.show()
+        self._sync_actions()
+
+    def choose_model_dialog(self) -> None:
+        # open(), not exec(): no nested event loop while asyncio tasks are running on this one.
+        dialog = QFileDialog(self, "Choose a GGUF model file")
+        dialog.setNameFilters(["GGUF models (*.gguf)", "All files (*)"])
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.fileSelected.connect(lambda p: self.set_model(p))
+        dialog.open()
+        self._model_dialog = dialog
+
+    # ---- files -----------------------------------------------------------------------------------------------
+
+    def open_dialog(self) -> None:
+        dialog = QFileDialog(self, "Open transcripts")
+        dialog.setNameFilters(
+            ["Transcripts (*.txt *.srt *.vtt *.json *.tsv *.html *.md *.sbv *.csv)", "All files (*)"]
+        )
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+        dialog.filesSelected.connect(self.add_files)
+        dialog.open()
+        self._open_dialog = dialog
+
+    def _expand(self, paths: list[str]) -> tuple[list[str], list[str]]:
+        """Files to queue (folders searched recursively for transcript files) and the paths skipped."""
+        files: list[str] = []
+        skipped: list[str] = []
+        for p in map(Path, paths):
+            if p.is_dir():
+                try:
+                    found = sorted(f for f in p.rglob("*") if f.is_file())
+                except OSError:
+                    skipped.append(str(p))
+                    continue
+                for f in found:
+                    (files if f.suffix.lower() in TRANSCRIPT_SUFFIXES else skipped).append(str(f))
+            else:
+                files.append(str(p))
+        return files, skipped
+
+    def add_files(self, paths: list[str]) -> list[Item]:
+        files, skipped = self._expand(list(paths))
+        new = []
+        for f in files:
+            item = Item(self._next_id, f)
+            self._next_id += 1
+            self.items.append(item)
+            self.queue.add(item.id, item.name)
+            new.append(item)
+        if skipped:
+            self.statusBar().showMessage(
+                f"Skipped {len(skipped)} file(s) that are not transcripts: "
+                + ", ".join(Path(s).name for s in skipped[:5])
+                + ("…" if len(skipped) > 5 else ""),
+                15000,
+            )
+        if new:
+            self.queue.show()
+            self.stack.setCurrentWidget(self.content_split)
+            if self.current is None or self.current.state in ("done", "failed", "stopped"):
+                self.queue.select(new[0].id)
+            self._start()
+        return new
+
+    # ---- drag and drop ---------------------------------------------------------------------------------------
+
+    def dragEnterEvent(self, e: QDragEnterEvent) -> None:  # noqa: N802 (Qt override)
+        urls = e.mimeData().urls()
+        if urls and all(u.isLocalFile() for u in urls):
+            e.acceptProposedAction()
+            self.drop_zone.set_hover(True)
+        else:
+            self.statusBar().showMessage("Recap accepts transcript files and folders from this computer.", 5000)
+            e.ignore()
+
+    def dragLeaveEvent(self, e: QEvent) -> None:  # noqa: N802
+        self.drop_zone.set_hover(False)
+
+    def dropEvent(self, e: QDropEvent) -> None:  # noqa: N802
+        self.drop_zone.set_hover(False)
+        paths = [u.toLocalFile() for u in e.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            e.acceptProposedAction()
+            self.add_files(paths)
+
+    # ---- selection and views ---------------------------------------------------------------------------------
+
+    def _select_id(self, item_id: int) -> None:
+        item = next((i for i in self.items if i.id == item_id), None)
+        if item is not None:
+            self.show_item(item)
+
+    def show_item(self, item: Item) -> None:
+        self.current = item
+        t = item.transcript
+        self.transcript_view.set_transcript(t)
+        est = t is not None and t.timing == "estimated"
+        self.chapter_list.set_chapters(item.chapters, est)
+        self.summary_view.set_text(item.summary, est)
+        self._show_info(item)
+        self._sync_actions()
+
+    def _show_info(self, item: Item) -> None:
+        if item.error:
+            self.message.setText(item.error)
+            self.message.show()
+        else:
+            self.message.hide()
+        t = item.transcript
+        if t is None:
+            self.info.setText(f"<b>{item.name}</b>")
+            return
+        from ..transcript.timefmt import display_time
+
+        est = t.timing == "estimated"
+        bits = [t.format, t.encoding, f"{len(t.segments)} segments", display_time(t.duration_s, est)]
+        if t.speakers:
+            bits.append("speakers: " + ", ".join(t.speakers[:6]))
+        note = " · times estimated from speaking rate (≈)" if est else ""
+        warn = ""
+        extra = list(t.warnings) + item.notices
+        if extra:
+            warn = f"<br><small>{len(extra)} note(s): " + "; ".join(w for w in extra[:3]) + (" …" if len(extra) > 3 else "") + "</small>"
+        self.info.setText(f"<b>{t.display_title}</b><br><small>{' · '.join(bits)}{note}</small>{warn}")
+
+    def seek(self, seconds: float) -> None:
+        self.transcript_view.seek(seconds)
+
+    def _refresh_row(self, item: Item, detail: str = "") -> None:
+        self.queue.set_state(item.id, item.name, item.state, detail)
+
+    # ---- running ---------------------------------------------------------------------------------------------
+
+    def _sync_actions(self) -> None:
+        busy = self.running is not None
+        self.stop_action.setEnabled(busy)
+        can_run = self.current is not None and not busy and self.current.state != "reading"
+        self.run_action.setEnabled(can_run)
+
+    def summarize_selected(self) -> None:
+        item = self.current
+        if item is None or self.running is not None:
+            return
+        item.state, item.error = "waiting", None
+        item.chapters, item.summary, item.result, item.notices = [], "", None, []
+        self.show_item(item)
+        self._refresh_row(item)
+        self._start()
+
+    def _resume_needs_model(self) -> None:
+        for item in self.items:
+            if item.state == "needs-model":
+                item.state = "waiting"
+                self._refresh_row(item)
+        self._start()
+
+    def _start(self) -> None:
+        if self._task is None and any(i.state == "waiting" for i in self.items):
+            self._task = self.loop.create_task(self._process_queue())
+
+    async def _process_queue(self) -> None:
+        try:
+            while True:
+                item = next((i for i in self.items if i.state == "waiting"), None)
+                if item is None:
+                    break
+                await self._process(item)
+                if item.state == "stopped":
+                    break
+        except asyncio.CancelledError:
+            pass  # Stop: the item's state was set by stop()
+        finally:
+            self._task = None
+            self.running = None
+            self._sync_actions()
+            self.runIdle.emit()
+
+    async def _process(self, item: Item) -> None:
+        self.running = item
+        self._sync_actions()
+        try:
+            if item.transcript is None:
+                item.state = "reading"
+                self._refresh_row(item)
+                self.progress.show_progress(f"{item.name}: reading file", 0.0, None)
+                try:
+                    item.transcript = await self.loop.run_in_executor(None, read_file, item.path)
+                except TranscriptError as e:
+                    self._fail(item, str(e))
+                    return
+                if item is self.current:
+                    self.show_item(item)
+            if self.engine is None:
+                item.state = "needs-model"
+                self._refresh_row(item)
+                self.progress.set_idle("Choose a model to summarize")
+                return
+            item.state = "running"
+            self._refresh_row(item)
+            summarizer = Summarizer(self.engine, self.options)
+            async with contextlib.aclosing(summarizer.run(item.transcript)) as events:
+                async for ev in events:
+                    self._on_event(item, ev)
+        finally:
+            self.running = None
+            if item.state in ("done", "failed", "stopped"):
+                self.itemFinished.emit(item.id)
+
+    def _fail(self, item: Item, message: str) -> None:
+        item.state, item.error = "failed", message
+        self._refresh_row(item, f"Failed: {message}")
+        self.statusBar().showMessage(f"{item.name}: {message}", 15000)
+        self.progress.set_idle(f"{item.name}: failed")
+        if item is self.current:
+            self._show_info(item)
+
+    def _on_event(self, item: Item, ev: Event) -> None:
+        shown = item is self.current
+        if isinstance(ev, Progress):
+            item.stage = ev.stage
+            self.progress.show_progress(f"{item.name}: {ev.stage}", ev.fraction, ev.eta_s)
+            self._refresh_row(item, ev.stage)
+        elif isinstance(ev, ChapterFound):
+            item.chapters.append(ev.chapter)
+            if shown:
+                self.chapter_list.add_chapter(ev.chapter)
+        elif isinstance(ev, SummaryDelta):
+            item.summary += ev.text
+            if shown:
+                self.summary_view.append(ev.text)
+        elif isinstance(ev, Notice):
+            item.notices.append(ev.message)
+            self.statusBar().showMessage(f"{item.name}: {ev.message}", 10000)
+            if shown:
+                self._show_info(item)
+        elif isinstance(ev, Finished):
+            item.result = ev.result
+            item.summary = ev.result.summary
+            item.chapters = list(ev.result.chapters)
+            item.state = "done"
+            s = ev.result.stats
+            self._refresh_row(item, f"Done · {len(item.chapters)} chapters")
+            self.progress.set_idle(
+                f"{item.name}: done in {s.seconds:.1f} s ({s.transcript_tokens} transcript tokens)", 1.0
+            )
+            if shown:
+                self.summary_view.set_text(item.summary, self.summary_view.estimated)
+        elif isinstance(ev, Failed):
+            self._fail(item, ev.message)
+        elif isinstance(ev, Cancelled):
+            self._mark_stopped(item)
+
+    def _mark_stopped(self, item: Item) -> None:
+        item.state = "stopped"
+        self._refresh_row(item, "Stopped")
+        self.progress.set_idle(f"{item.name}: stopped")
+        if item is self.current:
+            self.summary_view.finish()
+
+    def stop(self) -> None:
+        """Stop at once: the UI is idle when this returns; the model aborts within milliseconds."""
+        item = self.running
+        if self.engine is not None:
+            self.engine.stop()
+        if self._task is not None:
+            self._task.cancel()
+        if item is not None:
+            self._mark_stopped(item)
+        for i in self.items:  # Stop stops the queue too; Summarize starts it again
+            if i.state == "waiting":
+                i.state = "stopped"
+                self._refresh_row(i, "Not started")
+        self.running = None
+        self._sync_actions()
+
+    @property
+    def busy(self) -> bool:
+        return self.running is not None
+
+    # ---- about and closing -----------------------------------------------------------------------------------
+
+    def about(self) -> None:
+        box = QMessageBox(self)
+        box.setWindowTitle("About Recap")
+        box.setText(
+            f"<b>Recap {__version__}</b><br>Offline transcript summaries and chapters.<br>"
+            "Everything runs on this computer with llama.cpp.<br><br>"
+            f"Model: {Path(self.engine.model_path).name if self.engine else 'none'}"
+        )
+        box.open()
+        self._about = box
+
+    def closeEvent(self, e: QCloseEvent) -> None:  # noqa: N802
+        if self._closing is None:
+            self._closing = self.loop.create_task(self.shutdown())
+        e.accept()
+
+    async def shutdown(self) -> None:
+        """Stop the run and the model thread (the loop cannot close while that thread runs)."""
+        self.stop()
+        for t in (self._task, self._load_task):
+            if t is not None and not t.done():
+                t.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await t
+        if self.engine is not None:
+            await self._close_engine(self.engine)
+        self._closed.set()
+
+    async def wait_closed(self) -> None:
+        await self._closed.wait()
+
+
+def file_url(path: str) -> QUrl:
+    return QUrl.fromLocalFile(str(Path(path).resolve()))

@@ -1,0 +1,99 @@
+"""Shared fixtures: generated GGUF models (real llama.cpp path), an isolated config dir, a qasync loop.
+
+Every test gets its own RECAP_CONFIG_DIR, so nothing reads or writes the developer's settings. Models are built
+once per test session by tests/make_model.py into pytest's cache folder, keyed by that script's content.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SEEDS = SHARED / "seeds"
+SEED_000 = SEEDS / "000_33af36d82867e4b0.txt"
+SEED_003 = SEEDS / "003_89ecf7e1a8feb40e.txt"
+DATA = Path(__file__).resolve().parent / "data"
+
+needs_seeds = pytest.mark.skipif(
+    not SEED_000.exists(), reason="../shared/seeds is absent (a fresh clone without the shared folder)"
+)
+
+
+def _model(request: pytest.FixtureRequest, name: str, **kw: object) -> Path:
+    from tests.make_model import make_model
+
+    script = (Path(__file__).parent / "make_model.py").read_bytes()
+    key = hashlib.sha256(script + repr(sorted(kw.items())).encode()).hexdigest()[:12]
+    folder = Path(request.config.cache.mkdir("recap-models"))
+    path = folder / f"{name}-{key}.gguf"
+    if not path.exists():
+        make_model(path, **kw)  # type: ignore[arg-type]
+    return path
+
+
+@pytest.fixture(scope="session")
+def tiny_model(request: pytest.FixtureRequest) -> Path:
+    """A 2-layer random-weight qwen2 model (~0.5 MB): real llama.cpp, gibberish text, stops on its own."""
+    return _model(request, "tiny", shape="tiny")
+
+
+@pytest.fixture(scope="session")
+def endless_model(request: pytest.FixtureRequest) -> Path:
+    """The tiny model, made never to emit end-of-generation: it writes until its output cap."""
+    return _model(request, "tiny-endless", shape="tiny", never_stop=True)
+
+
+@pytest.fixture(scope="session")
+def slow_model(request: pytest.FixtureRequest) -> Path:
+    """A 6-layer model that takes about a second for a 3k-token prompt here and never stops by itself:
+    for Stop during prompt evaluation and during generation."""
+    return _model(request, "small-endless", shape="small", never_stop=True)
+
+
+@pytest.fixture(autouse=True)
+def isolated_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    d = tmp_path_factory.mktemp("config")
+    monkeypatch.setenv("RECAP_CONFIG_DIR", str(d))
+    monkeypatch.delenv("RECAP_MODEL", raising=False)
+    return d
+
+
+@pytest.fixture
+def aloop(qapp) -> Iterator[asyncio.AbstractEventLoop]:  # noqa: ANN001
+    """A qasync loop on pytest-qt's QApplication. Async scenarios run inside `loop.run_until_complete`;
+    no qtbot.wait* inside coroutines (that would nest event loops)."""
+    import qasync
+
+    loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+    yield loop
+    pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+    for t in pending:
+        t.cancel()
+    if pending:
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+    loop.close()
+    asyncio.set_event_loop(None)
+
+
+def run_until(loop: asyncio.AbstractEventLoop, predicate: Callable[[], bool], timeout: float = 30.0) -> float:
+    """Run the loop until predicate() is true; returns the seconds it took. Fails the test on timeout."""
+
+    async def wait() -> float:
+        start = loop.time()
+        while not predicate():
+            if loop.time() - start > timeout:
+                raise AssertionError(f"condition not reached within {timeout} s")
+            await asyncio.sleep(0.005)
+        return loop.time() - start
+
+    return loop.run_until_complete(wait())

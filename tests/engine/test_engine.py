@@ -1,0 +1,191 @@
+"""The engine with real generated GGUF models through llama-cpp-python."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+import pytest
+
+from app.engine import EngineError, GenerationCancelled, LlamaEngine, PromptTooLong
+from app.engine.gguf_header import read_header
+
+MSGS = [{"role": "system", "content": "You summarize."}, {"role": "user", "content": "Hello there friends " * 250}]
+
+
+def run(coro):  # noqa: ANN001, ANN201
+    return asyncio.run(coro)
+
+
+def test_load_count_and_stream(tiny_model: Path) -> None:
+    async def main() -> None:
+        e = LlamaEngine(tiny_model)
+        try:
+            info = await e.load()
+            assert info.n_ctx == 8192 and info.n_ctx_train == 8192 and info.chat_template
+            assert info.n_threads >= 1
+            assert await e.count_tokens(["", "hello world"]) == [0, len(e._llm.tokenize(b"hello world", add_bos=False))]
+            n_prompt = await e.count_prompt(MSGS)
+            pieces = [p async for p in e.stream(MSGS, max_tokens=40)]
+            assert e.last_stats.prompt_tokens == n_prompt
+            assert 0 < e.last_stats.generated_tokens <= 40
+            assert all(isinstance(p, str) for p in pieces)
+            # the same prompt again is served from the KV cache: one token re-evaluated
+            _ = [p async for p in e.stream(MSGS, max_tokens=5)]
+            assert e.last_stats.prompt_evaluated == 1
+        finally:
+            await e.close()
+
+    run(main())
+
+
+def test_output_cap_is_reported(endless_model: Path) -> None:
+    async def main() -> None:
+        e = LlamaEngine(endless_model)
+        try:
+            text = "".join([p async for p in e.stream(MSGS, max_tokens=64)])
+            assert e.last_stats.generated_tokens == 64 and e.last_stats.hit_cap
+            assert text
+        finally:
+            await e.close()
+
+    run(main())
+
+
+def test_grammar_constrains_output(tiny_model: Path) -> None:
+    from app.summarize.chapters import chapter_grammar
+
+    async def main() -> None:
+        e = LlamaEngine(tiny_model)
+        try:
+            g = chapter_grammar(["00:00:21", "00:01:05", "00:02:40"], 3)
+            for _ in range(3):
+                text = "".join([p async for p in e.stream(MSGS, max_tokens=120, grammar=g)])
+                lines = [ln for ln in text.split("\n") if ln]
+                assert 1 <= len(lines) <= 3
+                for ln in lines:
+                    assert ln[:11] in ("[00:00:21] ", "[00:01:05] ", "[00:02:40] "), ln
+        finally:
+            await e.close()
+
+    run(main())
+
+
+def test_prompt_too_long_is_refused_before_evaluation(tiny_model: Path) -> None:
+    async def main() -> None:
+        e = LlamaEngine(tiny_model, n_ctx=1024)
+        try:
+            with pytest.raises(PromptTooLong):
+                _ = [p async for p in e.stream(MSGS, max_tokens=10)]
+            assert e.last_stats.prompt_evaluated == 0
+            assert await e.count_tokens(["still works"])  # engine usable afterwards
+        finally:
+            await e.close()
+
+    run(main())
+
+
+def _stop_during(model: Path, phase: str) -> tuple[float, float]:
+    """Stop when the engine enters `phase`; returns (seconds until the stream ended, until the engine was idle)."""
+
+    async def main() -> tuple[float, float]:
+        e = LlamaEngine(model)
+        try:
+            await e.load()
+            long_msgs = [MSGS[0], {"role": "user", "content": "Hello there friends and family " * 200}]
+            stopped_at: list[float] = []
+
+            async def stopper() -> None:
+                while e.phase != phase:
+                    await asyncio.sleep(0.001)
+                await asyncio.sleep(0.05)
+                assert e.phase == phase, f"left {phase} before the stop: the test model is too fast"
+                stopped_at.append(time.perf_counter())
+                e.stop()
+
+            task = asyncio.ensure_future(stopper())
+            with pytest.raises(GenerationCancelled):
+                async for _ in e.stream(long_msgs, max_tokens=3000):
+                    pass
+            ended = time.perf_counter() - stopped_at[0]
+            while e.phase != "idle":
+                await asyncio.sleep(0.001)
+            idle = time.perf_counter() - stopped_at[0]
+            await task
+            # reusable afterwards
+            text = "".join([p async for p in e.stream(MSGS, max_tokens=5)])
+            assert e.last_stats.generated_tokens == 5 and text
+            return ended, idle
+        finally:
+            await e.close()
+
+    return run(main())
+
+
+def test_stop_during_prompt_evaluation_is_immediate(slow_model: Path) -> None:
+    ended, idle = _stop_during(slow_model, "prompt")
+    assert ended < 0.5 and idle < 0.5, (ended, idle)
+
+
+def test_stop_during_generation_is_immediate(slow_model: Path) -> None:
+    ended, idle = _stop_during(slow_model, "generating")
+    assert ended < 0.5 and idle < 0.5, (ended, idle)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "not a GGUF"),
+        (b"hello, not a model", "not a GGUF"),
+        (b"GGUF\x03\x00\x00\x00" + b"\x05" * 10, "damaged or incomplete"),
+    ],
+)
+def test_bad_model_files_get_a_sentence(tmp_path: Path, content: bytes, message: str) -> None:
+    p = tmp_path / "model.gguf"
+    p.write_bytes(content)
+
+    async def main() -> None:
+        e = LlamaEngine(p)
+        try:
+            with pytest.raises(EngineError, match=message):
+                await e.load()
+        finally:
+            await e.close()
+
+    run(main())
+
+
+def test_truncated_model_fails_cleanly(tmp_path: Path, tiny_model: Path) -> None:
+    p = tmp_path / "cut.gguf"
+    p.write_bytes(tiny_model.read_bytes()[: tiny_model.stat().st_size // 2])
+
+    async def main() -> None:
+        e = LlamaEngine(p)
+        try:
+            with pytest.raises(EngineError, match="could not be loaded|damaged"):
+                await e.load()
+        finally:
+            await e.close()
+
+    run(main())
+
+
+def test_missing_model(tmp_path: Path) -> None:
+    async def main() -> None:
+        e = LlamaEngine(tmp_path / "nope.gguf")
+        try:
+            with pytest.raises(EngineError, match="does not exist"):
+                await e.load()
+        finally:
+            await e.close()
+
+    run(main())
+
+
+def test_header_reader(tiny_model: Path) -> None:
+    h = read_header(tiny_model)
+    assert h.architecture == "qwen2"
+    assert h.context_length == 8192
+    assert h.has_chat_template
+    assert h.vocab_size > 256

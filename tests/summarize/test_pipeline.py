@@ -1,0 +1,206 @@
+"""The pipeline with the real engine on generated models, plus one scripted token source (named as such)
+for the parsing logic, which a random-weight model cannot exercise on purpose."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
+from types import SimpleNamespace
+
+from app.engine import LlamaEngine
+from app.summarize import (
+    Cancelled,
+    ChapterFound,
+    Failed,
+    Finished,
+    Options,
+    Progress,
+    Summarizer,
+    SummaryDelta,
+)
+from app.summarize.chapters import valid_chapter_list
+from app.transcript import read_file, read_text
+from tests.conftest import DATA
+
+
+def collect(model, transcript, options=None, on_event=None):  # noqa: ANN001, ANN201
+    async def main():  # noqa: ANN202
+        events = []
+        try:
+            async with contextlib.aclosing(Summarizer(model, options).run(transcript)) as evs:
+                async for ev in evs:
+                    events.append(ev)
+                    if on_event:
+                        on_event(ev)
+        finally:
+            if hasattr(model, "close"):
+                await model.close()
+        return events
+
+    return asyncio.run(main())
+
+
+def test_single_window_takes_one_pass(tiny_model: Path) -> None:
+    t = read_file(DATA / "premiere.txt")
+    events = collect(LlamaEngine(tiny_model), t)
+    done = [e for e in events if isinstance(e, Finished)]
+    assert len(done) == 1, events[-3:]
+    r = done[0].result
+    assert r.stats.windows == 1
+    assert r.chapters and r.chapters[0].start_s == 0.0
+    assert valid_chapter_list(r.chapters, 10) == []
+    starts = {s.start_s for s in t.segments} | {0.0}
+    assert all(c.start_s in starts for c in r.chapters)
+    assert r.summary == "".join(e.text for e in events if isinstance(e, SummaryDelta)).strip()
+    assert r.stats.generated_tokens > 0 and r.stats.prompt_tokens > 0
+
+
+class Spy:
+    """The real engine, with every request recorded (prompt length + output reserve vs. context)."""
+
+    def __init__(self, engine: LlamaEngine) -> None:
+        self.e = engine
+        self.requests: list[tuple[int, int]] = []
+
+    def __getattr__(self, name: str):  # noqa: ANN204
+        return getattr(self.e, name)
+
+    async def stream(self, messages, *, max_tokens, grammar=None):  # noqa: ANN001, ANN201
+        async for p in self.e.stream(messages, max_tokens=max_tokens, grammar=grammar):
+            yield p
+        self.requests.append((self.e.last_stats.prompt_tokens, max_tokens))
+
+
+def long_transcript(minutes: int) -> str:
+    lines = []
+    for i in range(minutes * 4):  # a line every 15 s
+        h, rem = divmod(i * 15, 3600)
+        lines.append(f"[{h:02d}:{rem // 60:02d}:{rem % 60:02d}] {'Ann' if i % 3 else 'Ben'}: "
+                     f"we talk about topic number {i // 20} and the details of item {i} in some depth today.")
+    return "\n".join(lines)
+
+
+def test_multi_window_chapters_stream_before_summary_and_never_overflow(tiny_model: Path) -> None:
+    # Timestamped-line transcripts are read by a later reader; here the same content as speaker lines.
+    text = "\n".join(ln.split("] ", 1)[1] for ln in long_transcript(60).splitlines())
+    t = read_text(text)
+    spy = Spy(LlamaEngine(tiny_model, n_ctx=2048))
+    opts = Options(window_tokens=1500, summary_max_tokens=200, notes_max_tokens=120)
+    events = collect(spy, t, opts)
+    kinds = [type(e).__name__ for e in events]
+    r = next(e for e in events if isinstance(e, Finished)).result
+    assert r.stats.windows > 3
+    assert kinds.index("ChapterFound") < kinds.index("SummaryDelta")
+    reading = [e.stage for e in events if isinstance(e, Progress) and e.stage.startswith("Reading part")]
+    assert reading[0] == f"Reading part 1 of {r.stats.windows}"
+    assert valid_chapter_list(r.chapters, 10) == []
+    assert len(spy.requests) >= 2 * r.stats.windows + 1
+    for prompt_tokens, max_tokens in spy.requests:
+        assert prompt_tokens + max_tokens <= 2048
+    # two requests per window share the window's text: the second re-reads little
+    assert r.stats.prompt_tokens_reused > 0.3 * r.stats.transcript_tokens
+
+
+def test_budget_holds_from_one_minute_to_ten_hours(tiny_model: Path) -> None:
+    async def main() -> None:
+        engine = LlamaEngine(tiny_model, n_ctx=2048)
+        try:
+            await engine.load()
+            for minutes in (1, 30, 600):
+                t = read_text("\n".join(ln.split("] ", 1)[1] for ln in long_transcript(minutes).splitlines()))
+                s = Summarizer(engine, Options(window_tokens=1800))
+                budget = await s._window_budget(t)
+                from app.summarize import prompts
+                from app.summarize.windows import plan_windows
+
+                lines = [prompts.transcript_line(x) for x in t.segments]
+                counts = [n + 1 for n in await engine.count_tokens(lines)]
+                for w in plan_windows(t.segments, counts, budget):
+                    for task, reserve in ((prompts.chapters_task(8, ["t" * 60] * 12), 9 * 24),
+                                          (prompts.NOTES_TASK, 320), (prompts.SUMMARY_TASK, 700)):
+                        msgs = prompts.window_messages(t, lines[w.first:w.stop], 1, 2, (0, 1), task)
+                        assert await engine.count_prompt(msgs) + reserve <= 2048, (minutes, w)
+        finally:
+            await engine.close()
+
+    asyncio.run(main())
+
+
+class ScriptedModel:
+    """A scripted token source (a stand-in, not a model): replays fixed answers so the parsing and pruning
+    logic can be checked against the exact mistakes small models make (invented times, malformed lines)."""
+
+    model_path = "scripted.gguf"
+
+    def __init__(self, answers: list[str], n_ctx: int = 8192) -> None:
+        self.answers = answers
+        self._n_ctx = n_ctx
+        self.last_stats = SimpleNamespace(prompt_tokens=0, prompt_evaluated=0, generated_tokens=0, hit_cap=False)
+
+    @property
+    def n_ctx(self) -> int:
+        return self._n_ctx
+
+    async def load(self) -> None:
+        return None
+
+    async def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        return [len(t) // 4 + 1 for t in texts]
+
+    async def count_prompt(self, messages: Sequence[dict[str, str]]) -> int:
+        return sum(len(m["content"]) // 4 + 4 for m in messages)
+
+    async def stream(self, messages, *, max_tokens, grammar=None) -> AsyncIterator[str]:  # noqa: ANN001
+        answer = self.answers.pop(0)
+        for i in range(0, len(answer), 3):
+            yield answer[i : i + 3]
+
+    def stop(self) -> None:
+        pass
+
+
+def test_invented_times_and_citations_never_reach_the_user() -> None:
+    t = read_file(DATA / "premiere.txt")  # segment starts: 5.0, 20.6, 62.1, 191.0
+    chapters = "[00:00:05] Welcome\n[00:00:40] Invented time\n[00:03:11] Ovens and steam\ngarbage line\n"
+    summary = "Bread talk.\n- [00:00:05] real point\n- [00:02:00] invented point\n- [00:03:11] ovens\n"
+    events = collect(ScriptedModel([chapters, summary]), t, Options(use_grammar=False))
+    r = next(e for e in events if isinstance(e, Finished)).result
+    # 00:00:40 is 20 s from the 00:00:20 start: snapped there, then a 60 s minimum gap drops it
+    assert [(c.start_s, c.title) for c in r.chapters] == [(0.0, "Welcome"), (191.0, "Ovens and steam")]
+    assert "[00:02:00]" not in r.summary and "[00:00:05] real point" in r.summary
+    assert r.stats.citations_removed == 1
+
+
+def test_stop_yields_cancelled_and_engine_is_reusable(slow_model: Path) -> None:
+    engine = LlamaEngine(slow_model)
+    t = read_text("\n".join(ln.split("] ", 1)[1] for ln in long_transcript(30).splitlines()))
+    summarizer = Summarizer(engine)
+
+    def on_event(ev: object) -> None:
+        if isinstance(ev, ChapterFound):
+            summarizer.stop()  # between two requests: the next one must not start
+
+    async def main() -> list[object]:
+        out = []
+        async with contextlib.aclosing(summarizer.run(t)) as evs:
+            async for ev in evs:
+                out.append(ev)
+                on_event(ev)
+        again = [p async for p in engine.stream([{"role": "user", "content": "hi"}], max_tokens=3)]
+        assert again
+        await engine.close()
+        return out
+
+    events = asyncio.run(main())
+    assert isinstance(events[-1], Cancelled)
+    assert events[-1].chapters  # what was found before the stop is kept
+    assert not any(isinstance(e, (Finished, Failed)) for e in events)
+
+
+def test_model_context_too_small_is_a_clear_failure(tiny_model: Path) -> None:
+    t = read_file(DATA / "premiere.txt")
+    events = collect(LlamaEngine(tiny_model, n_ctx=256), t)
+    assert isinstance(events[-1], Failed)
+    assert "context" in events[-1].message

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import pytest
+
+from app.summarize.windows import PlanError, plan_windows
+from app.transcript import Segment
+
+
+def segs(n: int, speakers: list[str] | None = None) -> list[Segment]:
+    return [Segment(i * 10.0, i * 10.0 + 9, (speakers or ["A"])[i % len(speakers or ["A"])], f"t{i}") for i in range(n)]
+
+
+def test_fits_in_one_window() -> None:
+    w = plan_windows(segs(10), [10] * 10, 1000)
+    assert len(w) == 1 and (w[0].first, w[0].stop, w[0].tokens) == (0, 10, 100)
+
+
+def test_windows_cover_every_segment_once_and_respect_budget() -> None:
+    for n, tok, budget in [(100, 37, 500), (1000, 11, 3000), (57, 90, 400)]:
+        w = plan_windows(segs(n, ["A", "B", "B"]), [tok] * n, budget)
+        assert w[0].first == 0 and w[-1].stop == n
+        assert all(a.stop == b.first for a, b in zip(w, w[1:]))
+        assert all(x.tokens <= budget for x in w)
+        assert all(x.stop > x.first for x in w)
+
+
+def test_windows_are_even_not_full_plus_scrap() -> None:
+    w = plan_windows(segs(100), [10] * 100, 300)  # 1000 tokens, budget 300 -> 4 windows of ~250
+    assert len(w) == 4
+    assert max(x.tokens for x in w) - min(x.tokens for x in w) <= 30
+
+
+def test_cut_prefers_speaker_change() -> None:
+    speakers = ["A"] * 5 + ["B"] * 15  # the only speaker change is between segment 4 and 5
+    s = [Segment(i * 10.0, i * 10.0 + 9, speakers[i], "x") for i in range(20)]
+    w = plan_windows(s, [10] * 20, 80)  # target ~68 tokens -> a plain cut after segment 6; the turn is near
+    assert w[0].stop == 5
+
+
+def test_oversized_segment_is_a_clear_error() -> None:
+    with pytest.raises(PlanError, match="larger context"):
+        plan_windows(segs(3), [10, 5000, 10], 3000)

@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+import codecs
+import os
+from pathlib import Path
+
+import pytest
+
+from app.transcript import TranscriptError, read_file, read_text
+from app.transcript.decode import decode
+from app.transcript.timefmt import display_time, hms
+from tests.conftest import DATA
+
+
+def test_premiere_sample() -> None:
+    t = read_file(DATA / "premiere.txt")
+    assert (t.format, t.timing, t.title) == ("premiere", "exact", "Episode 7")
+    assert [s.speaker for s in t.segments] == ["Alice", "Bob", "Alice", "Bob"]
+    assert t.segments[1].start_s == pytest.approx(20 + 18 / 30)
+    assert t.segments[2].end_s == pytest.approx(3 * 60 + 10 + 29 / 30)
+    assert t.segments[0].text == (
+        "Welcome to the show. Today we talk about sourdough bread, why it rises, and what can go wrong."
+    )
+
+
+def test_premiere_frame_rate_is_a_setting() -> None:
+    t = read_file(DATA / "premiere.txt", fps=25)
+    assert t.segments[1].start_s == pytest.approx(20 + 18 / 25)
+
+
+def test_speaker_page_sample_header_and_empty_label() -> None:
+    t = read_file(DATA / "speaker_page.txt")
+    assert t.format == "speaker-lines"
+    assert t.title == "12: Bread Science"
+    assert t.description and t.description.startswith("In episode 12")
+    assert len(t.segments) == 6
+    assert t.speakers == ["spk_0", "spk_1"]
+    assert any("speaker label “spk_0” with no text" in w for w in t.warnings)
+    assert t.timing == "estimated"
+    assert t.segments[0].start_s == 0.0 and t.segments[1].start_s > 0
+
+
+def test_named_speakers_only_count_when_they_repeat() -> None:
+    t = read_file(DATA / "named_speakers.txt")
+    assert t.speakers == ["Alice", "Bob"]
+    # "Note:" appears once: it is text of Bob's turn, not a speaker, and it is kept
+    assert any("Note: this line is not a speaker" in s.text for s in t.segments)
+
+
+def test_plain_prose_is_split_into_estimated_segments() -> None:
+    t = read_file(DATA / "plain.txt")
+    assert t.format == "plain" and t.timing == "estimated" and t.speakers == []
+    words = " ".join((DATA / "plain.txt").read_text().split()).split()
+    assert [w for s in t.segments for w in s.text.split()] == words
+
+
+@pytest.mark.parametrize("name", ["empty.txt", "whitespace.txt"])
+def test_empty_files_get_a_sentence(name: str) -> None:
+    with pytest.raises(TranscriptError, match="is empty"):
+        read_file(DATA / name)
+
+
+@pytest.mark.parametrize(
+    ("head", "what"),
+    [(b"ID3\x03\x00", "MP3"), (b"%PDF-1.7", "PDF"), (b"\x89PNG\r\n\x1a\n", "PNG"), (b"PK\x03\x04", "ZIP"),
+     (b"GGUF\x03\x00", "GGUF")],
+)
+def test_binary_files_are_named_by_signature(tmp_path: Path, head: bytes, what: str) -> None:
+    p = tmp_path / "episode.txt"
+    p.write_bytes(head + os.urandom(2000))
+    with pytest.raises(TranscriptError, match=what):
+        read_file(p)
+
+
+def test_unreadable_and_missing_and_folder(tmp_path: Path) -> None:
+    with pytest.raises(TranscriptError, match="no longer exists"):
+        read_file(tmp_path / "gone.txt")
+    with pytest.raises(TranscriptError, match="folder"):
+        read_file(tmp_path)
+    p = tmp_path / "secret.txt"
+    p.write_text("Alice: hi\nAlice: there\n")
+    p.chmod(0)
+    try:
+        if os.access(p, os.R_OK):  # root reads anything: the permission check cannot fail here
+            pytest.skip("running as root: a file without read permission is still readable")
+        with pytest.raises(TranscriptError, match="permission"):
+            read_file(p)
+    finally:
+        p.chmod(0o644)
+
+
+def test_size_limit_is_checked_before_reading(tmp_path: Path) -> None:
+    from app.transcript import decode as dec
+
+    p = tmp_path / "huge.txt"
+    with open(p, "wb") as f:
+        f.truncate(dec.MAX_BYTES + 1)  # sparse: nothing is really written
+    with pytest.raises(TranscriptError, match="up to 64 MB"):
+        read_file(p)
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        (codecs.BOM_UTF8 + "Zoë: hi\n".encode(), "utf-8"),
+        (codecs.BOM_UTF16_LE + "Zoë: hi\n".encode("utf-16-le"), "utf-16-le"),
+        (codecs.BOM_UTF16_BE + "Zoë: hi\n".encode("utf-16-be"), "utf-16-be"),
+        ("Zoë: hi there\n".encode("utf-16-le"), "utf-16-le"),
+        ("Zoë: hi\n".encode(), "utf-8"),
+    ],
+)
+def test_decoding(data: bytes, encoding: str) -> None:
+    text, enc = decode(data)
+    assert enc == encoding
+    assert text.startswith("Zoë: hi")
+
+
+def test_cp1252_is_detected() -> None:
+    text, enc = decode("Café crème: “quoted” — naïve façade, déjà vu. Ça coûte 5 €.\n".encode("cp1252") * 5)
+    assert "€" in text and "“quoted”" in text
+    assert enc.replace("_", "").lower() in ("cp1252", "windows1252")
+
+
+def test_line_endings_are_normalized() -> None:
+    text, _ = decode(b"a\r\nb\rc\nd")
+    assert text == "a\nb\nc\nd"
+
+
+def test_read_text_without_a_file() -> None:
+    t = read_text("Host: hello\nGuest: hi\nHost: bye\nGuest: ok\n")
+    assert t.speakers == ["Host", "Guest"]
+
+
+def test_time_display() -> None:
+    assert hms(750) == "12:30"
+    assert hms(3723) == "1:02:03"
+    assert display_time(750, estimated=True) == "≈12:30"
+    assert display_time(750, estimated=False) == "12:30"
