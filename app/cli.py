@@ -34,10 +34,14 @@ def cmd_inspect(argv: list[str]) -> int:
     from .transcript import TranscriptError, read_file
     from .transcript.timefmt import display_time
 
-    ap = argparse.ArgumentParser(prog="recap inspect", description="Show what Recap reads from a transcript file.")
+    ap = argparse.ArgumentParser(
+        prog="recap inspect", description="Show what Recap reads from a transcript file."
+    )
     ap.add_argument("file", type=Path)
     ap.add_argument("--json", action="store_true", help="print the parsed transcript as JSON")
-    ap.add_argument("--fps", type=float, default=30.0, help="frame rate of HH:MM:SS:FF timecodes (default 30)")
+    ap.add_argument(
+        "--fps", type=float, default=30.0, help="frame rate of HH:MM:SS:FF timecodes (default 30)"
+    )
     a = ap.parse_args(argv)
     try:
         t = read_file(a.file, fps=a.fps)
@@ -48,8 +52,10 @@ def cmd_inspect(argv: list[str]) -> int:
         print()
         return EXIT_OK
     est = t.timing == "estimated"
-    print(f"{t.display_title}  ({t.format}, {t.encoding}, {len(t.segments)} segments, "
-          f"{display_time(t.duration_s, est)}{', times estimated' if est else ''})")
+    print(
+        f"{t.display_title}  ({t.format}, {t.encoding}, {len(t.segments)} segments, "
+        f"{display_time(t.duration_s, est)}{', times estimated' if est else ''})"
+    )
     if t.speakers:
         print("Speakers: " + ", ".join(t.speakers))
     for w in t.warnings:
@@ -94,7 +100,16 @@ class _Progress:
 
 async def _summarize(t, model_path: str, fmt: str, n_ctx: int | None, threads: int | None) -> int:  # noqa: ANN001
     from .engine import LlamaEngine
-    from .summarize import Cancelled, ChapterFound, Failed, Finished, Notice, Progress, Summarizer, SummaryDelta
+    from .summarize import (
+        Cancelled,
+        ChapterFound,
+        Failed,
+        Finished,
+        Notice,
+        Progress,
+        Summarizer,
+        SummaryDelta,
+    )
     from .transcript.timefmt import display_time
 
     engine = LlamaEngine(model_path, n_ctx=n_ctx, n_threads=threads)
@@ -149,7 +164,9 @@ def cmd_summarize(argv: list[str]) -> int:
 
     ap = argparse.ArgumentParser(prog="recap summarize", description="Summarize and chapter a transcript.")
     ap.add_argument("file", type=Path)
-    ap.add_argument("--model", help="GGUF model file (default: $RECAP_MODEL, then the one chosen in the window)")
+    ap.add_argument(
+        "--model", help="GGUF model file (default: $RECAP_MODEL, then the one chosen in the window)"
+    )
     ap.add_argument("--format", choices=["markdown", "json"], default="markdown")
     ap.add_argument("--ctx", type=int, help="context size in tokens (default: min(8192, the model's))")
     ap.add_argument("--threads", type=int, help="CPU threads (default: physical cores)")
@@ -176,8 +193,11 @@ def cmd_summarize(argv: list[str]) -> int:
 
 
 def gui(argv: list[str]) -> int:
-    ap = argparse.ArgumentParser(prog="recap", description="Recap: offline transcript summaries and chapters.",
-                                 epilog="Subcommands: recap inspect FILE, recap summarize FILE (see --help of each).")
+    ap = argparse.ArgumentParser(
+        prog="recap",
+        description="Recap: offline transcript summaries and chapters.",
+        epilog="Subcommands: recap inspect FILE, recap summarize FILE (see --help of each).",
+    )
     ap.add_argument("files", nargs="*", type=Path, help="transcript files to open")
     ap.add_argument("--model", help="GGUF model file to use (remembered)")
     ap.add_argument("--version", action="version", version=f"recap {__version__}")

@@ -69,31 +69,42 @@ def isolated_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
 
 @pytest.fixture
 def aloop(qapp) -> Iterator[asyncio.AbstractEventLoop]:  # noqa: ANN001
-    """A qasync loop on pytest-qt's QApplication. Async scenarios run inside `loop.run_until_complete`;
-    no qtbot.wait* inside coroutines (that would nest event loops)."""
+    """A qasync loop on pytest-qt's QApplication, marked as running (as it is inside the app), so that Qt
+    events processed by the test (qtbot, run_until) also run asyncio callbacks. Tests stay synchronous and
+    wait with `run_until`; nothing nests an event loop inside a coroutine."""
     import qasync
 
-    loop = qasync.QEventLoop(qapp)
+    loop = qasync.QEventLoop(qapp, already_running=True)
     asyncio.set_event_loop(loop)
     yield loop
     pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
     for t in pending:
         t.cancel()
     if pending:
-        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        run_until(loop, lambda: all(t.done() for t in pending), timeout=10)
+    loop._after_run_forever()  # what run_forever does on exit: the loop is no longer running
+    asyncio.events._set_running_loop(None)
+    loop.stop()
     loop.close()
     asyncio.set_event_loop(None)
 
 
 def run_until(loop: asyncio.AbstractEventLoop, predicate: Callable[[], bool], timeout: float = 30.0) -> float:
-    """Run the loop until predicate() is true; returns the seconds it took. Fails the test on timeout."""
+    """Process Qt events (and with them the qasync loop's callbacks) until predicate() is true.
+    Returns the seconds it took; fails the test on timeout."""
+    import time
 
-    async def wait() -> float:
-        start = loop.time()
-        while not predicate():
-            if loop.time() - start > timeout:
-                raise AssertionError(f"condition not reached within {timeout} s")
-            await asyncio.sleep(0.005)
-        return loop.time() - start
+    from PySide6.QtTest import QTest
 
-    return loop.run_until_complete(wait())
+    start = time.perf_counter()
+    while not predicate():
+        if time.perf_counter() - start > timeout:
+            raise AssertionError(f"condition not reached within {timeout} s")
+        QTest.qWait(2)
+    return time.perf_counter() - start
+
+
+def run_coro(loop: asyncio.AbstractEventLoop, coro, timeout: float = 30.0):  # noqa: ANN001, ANN201
+    task = loop.create_task(coro)
+    run_until(loop, task.done, timeout)
+    return task.result()

@@ -55,7 +55,11 @@ notes, send the minutes, review the transcript, and schedule the next meeting fo
 
 def bytes_to_unicode() -> dict[int, str]:
     """GPT-2's reversible byte -> printable character map (what byte-level BPE vocabularies are written in)."""
-    bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
+    bs = (
+        list(range(ord("!"), ord("~") + 1))
+        + list(range(ord("¡"), ord("¬") + 1))
+        + list(range(ord("®"), ord("ÿ") + 1))
+    )
     cs = bs[:]
     n = 0
     for b in range(256):
@@ -136,7 +140,9 @@ def _copied_tokenizer(writer, vocab_path: Path) -> int:  # noqa: ANN001
         vtype = field.types[0]
         if vtype == gguf.GGUFValueType.ARRAY:
             sub = field.types[-1]
-            writer.add_array(name, value) if sub != gguf.GGUFValueType.STRING else writer.add_array(name, list(value))
+            writer.add_array(name, value) if sub != gguf.GGUFValueType.STRING else writer.add_array(
+                name, list(value)
+            )
             if name == "tokenizer.ggml.tokens":
                 n_vocab = len(value)
         elif vtype == gguf.GGUFValueType.STRING:
@@ -168,7 +174,9 @@ def write_model(
     writer.add_head_count_kv(n_head_kv)
     writer.add_rope_freq_base(1_000_000.0)
     writer.add_layer_norm_rms_eps(1e-6)
-    writer.add_file_type(gguf.LlamaFileType.ALL_F32 if float_type is np.float32 else gguf.LlamaFileType.MOSTLY_F16)
+    writer.add_file_type(
+        gguf.LlamaFileType.ALL_F32 if float_type is np.float32 else gguf.LlamaFileType.MOSTLY_F16
+    )
     if vocab:
         if never_stop:
             raise SystemExit("--never-stop works with the built-in tokenizer only")
@@ -176,7 +184,10 @@ def write_model(
     else:
         n_vocab, special_ids = _builtin_tokenizer(writer, vocab_hint)
     if vocab and vocab_hint and n_vocab != vocab_hint:
-        print(f"note: vocabulary has {n_vocab} tokens; the real model's embedding has {vocab_hint}", file=sys.stderr)
+        print(
+            f"note: vocabulary has {n_vocab} tokens; the real model's embedding has {vocab_hint}",
+            file=sys.stderr,
+        )
 
     head_dim = n_embd // n_head
     kv = head_dim * n_head_kv

@@ -3,4 +3,12 @@
 from .errors import EngineError, GenerationCancelled, PromptTooLong
 from .llama_engine import LlamaEngine, ModelInfo, RequestStats, Sampling
 
-__all__ = ["EngineError", "GenerationCancelled", "PromptTooLong", "LlamaEngine", "ModelInfo", "RequestStats", "Sampling"]
+__all__ = [
+    "EngineError",
+    "GenerationCancelled",
+    "PromptTooLong",
+    "LlamaEngine",
+    "ModelInfo",
+    "RequestStats",
+    "Sampling",
+]

@@ -17,12 +17,12 @@ from __future__ import annotations
 import asyncio
 import codecs
 import contextlib
-import ctypes
+import logging
 import os
 import queue
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncGenerator, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -166,7 +166,11 @@ class LlamaEngine:
                 f"“{path.name}” could not be loaded by llama.cpp: it is damaged, incomplete, or a kind of model "
                 "this version does not support."
             ) from e
-        self._abort_cb = llama_cpp.ggml_abort_callback(self._should_abort)  # keep a reference: C holds a pointer
+        # An aborted decode (our Stop) makes llama.cpp log an "error"; errors reach the user as EngineError.
+        logging.getLogger("llama-cpp-python").setLevel(logging.CRITICAL)
+        self._abort_cb = llama_cpp.ggml_abort_callback(
+            self._should_abort
+        )  # keep a reference: C holds a pointer
         llama_cpp.llama_set_abort_callback(llm._ctx.ctx, self._abort_cb, None)
         template = llm.metadata.get("tokenizer.chat_template")
         eos = llm.detokenize([llm.token_eos()], special=True).decode("utf-8", "replace")
@@ -193,7 +197,9 @@ class LlamaEngine:
     def _render(self, messages: Sequence[Message]) -> list[int]:
         self._ensure_loaded()
         result = self._formatter(messages=list(messages))
-        return list(self._llm.tokenize(result.prompt.encode("utf-8"), add_bos=not result.added_special, special=True))
+        return list(
+            self._llm.tokenize(result.prompt.encode("utf-8"), add_bos=not result.added_special, special=True)
+        )
 
     def _is_eog(self, token: int) -> bool:
         import llama_cpp
@@ -339,7 +345,7 @@ class LlamaEngine:
 
     async def stream(
         self, messages: Sequence[Message], *, max_tokens: int, grammar: str | None = None
-    ) -> AsyncIterator[str]:
+    ) -> AsyncGenerator[str, None]:
         """Text pieces as the model writes them. Raises GenerationCancelled after stop(), PromptTooLong
         before anything is evaluated when the prompt and max_tokens do not fit the context."""
         loop = asyncio.get_running_loop()
@@ -365,6 +371,8 @@ class LlamaEngine:
             await fut  # re-raises the worker's exception, if any
         finally:
             job.cancel.set()  # the consumer left early (or finished): stop the worker for this job
+            if not fut.done():  # nobody will await it now; fetch its outcome so asyncio does not warn
+                fut.add_done_callback(lambda f: f.cancelled() or f.exception())
 
     def stop(self) -> None:
         """Abort every queued and running job. Thread-safe; returns at once."""
@@ -426,5 +434,3 @@ def read_ctx_train(path: Path) -> int | None:
     except Exception:
         return None
     return header.context_length
-
-

@@ -16,6 +16,18 @@ from .events import (
 from .pipeline import Options, Summarizer, TextModel
 
 __all__ = [
-    "Cancelled", "Chapter", "ChapterFound", "Event", "Failed", "Finished", "Notice", "Progress", "Result", "Stats",
-    "SummaryDelta", "Options", "Summarizer", "TextModel",
+    "Cancelled",
+    "Chapter",
+    "ChapterFound",
+    "Event",
+    "Failed",
+    "Finished",
+    "Notice",
+    "Progress",
+    "Result",
+    "Stats",
+    "SummaryDelta",
+    "Options",
+    "Summarizer",
+    "TextModel",
 ]

@@ -79,7 +79,7 @@ def parse_chapter_lines(text: str, starts: dict[str, float], snap_s: float = 30.
 
 
 def clean_title(title: str) -> str:
-    title = "".join(ch for ch in title if ch.isprintable() or ch == " ")
+    title = "".join(ch for ch in title if (ch.isprintable() or ch == " ") and ch != "\ufffd")
     title = " ".join(title.replace("**", "").strip(" \"'`*#-–—:").split())
     if len(title) > MAX_TITLE:
         cut = title[: MAX_TITLE - 1].rsplit(" ", 1)[0].rstrip(" ,;:-")

@@ -46,7 +46,11 @@ class Result:
             "timing": self.timing,
             "model": self.model,
             "chapters": [
-                {"start_s": round(c.start_s, 3), "end_s": round(c.end_s or self.duration_s, 3), "title": c.title}
+                {
+                    "start_s": round(c.start_s, 3),
+                    "end_s": round(c.end_s or self.duration_s, 3),
+                    "title": c.title,
+                }
                 for c in self.chapters
             ],
             "summary": self.summary,

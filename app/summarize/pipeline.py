@@ -11,7 +11,7 @@ import contextlib
 import logging
 import math
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -51,7 +51,7 @@ class TextModel(Protocol):
     async def count_prompt(self, messages: Sequence[dict[str, str]]) -> int: ...
     def stream(
         self, messages: Sequence[dict[str, str]], *, max_tokens: int, grammar: str | None = None
-    ) -> AsyncIterator[str]: ...
+    ) -> AsyncGenerator[str, None]: ...
     def stop(self) -> None: ...
 
 
@@ -98,7 +98,7 @@ class Summarizer:
         if self._stopped:
             raise GenerationCancelled()
 
-    async def run(self, transcript: Transcript) -> AsyncIterator[Event]:
+    async def run(self, transcript: Transcript) -> AsyncGenerator[Event, None]:
         chapters = ChapterList(self.options.min_chapter_s)
         summary_parts: list[str] = []
         try:
@@ -112,7 +112,9 @@ class Summarizer:
             log.exception("summarize failed")
             yield Failed(f"Recap hit an internal error ({type(e).__name__}: {e}).")
 
-    async def _run(self, t: Transcript, chapters: ChapterList, summary_parts: list[str]) -> AsyncIterator[Event]:
+    async def _run(
+        self, t: Transcript, chapters: ChapterList, summary_parts: list[str]
+    ) -> AsyncIterator[Event]:
         o = self.options
         m = self.model
         started = time.perf_counter()
@@ -195,10 +197,21 @@ class Summarizer:
         o = self.options
         worst_titles = ["x" * 60] * 12
         fixed = await self.model.count_prompt(
-            prompts.window_messages(t, [], 99, 99, (0, 0), prompts.chapters_task(o.max_chapters_per_window, worst_titles))
+            prompts.window_messages(
+                t, [], 99, 99, (0, 0), prompts.chapters_task(o.max_chapters_per_window, worst_titles)
+            )
         )
-        fixed = max(fixed, await self.model.count_prompt(prompts.window_messages(t, [], 99, 99, (0, 0), prompts.SUMMARY_TASK)))
-        reserve = max(o.notes_max_tokens, o.summary_max_tokens, (o.max_chapters_per_window + 1) * o.tokens_per_chapter_line)
+        fixed = max(
+            fixed,
+            await self.model.count_prompt(
+                prompts.window_messages(t, [], 99, 99, (0, 0), prompts.SUMMARY_TASK)
+            ),
+        )
+        reserve = max(
+            o.notes_max_tokens,
+            o.summary_max_tokens,
+            (o.max_chapters_per_window + 1) * o.tokens_per_chapter_line,
+        )
         room = self.model.n_ctx - fixed - reserve - o.safety_tokens
         if room <= 0:
             raise PlanError(
@@ -206,10 +219,14 @@ class Summarizer:
             )
         return min(o.window_tokens, room)
 
-    async def _collect(self, messages: list[dict[str, str]], max_tokens: int, tally: _Tally, grammar: str | None = None) -> str:
+    async def _collect(
+        self, messages: list[dict[str, str]], max_tokens: int, tally: _Tally, grammar: str | None = None
+    ) -> str:
         parts: list[str] = []
         self._check_stop()
-        async with contextlib.aclosing(self.model.stream(messages, max_tokens=max_tokens, grammar=grammar)) as s:
+        async with contextlib.aclosing(
+            self.model.stream(messages, max_tokens=max_tokens, grammar=grammar)
+        ) as s:
             async for piece in s:
                 parts.append(piece)
         tally.add(self.model.last_stats)
@@ -236,7 +253,9 @@ class Summarizer:
         k = max(1, min(o.max_chapters_per_window, round(minutes / o.minutes_per_chapter)))
         starts = window_starts(segs)
         grammar = chapter_grammar(list(starts), k + 1) if o.use_grammar else None
-        msgs = prompts.window_messages(t, window_lines, w.index + 1, n, span, prompts.chapters_task(k, chapters.titles()))
+        msgs = prompts.window_messages(
+            t, window_lines, w.index + 1, n, span, prompts.chapters_task(k, chapters.titles())
+        )
         text = await self._collect(msgs, (k + 1) * o.tokens_per_chapter_line, tally, grammar)
         for start_s, title in parse_chapter_lines(text, starts):
             ch = chapters.offer(start_s, title)

@@ -50,7 +50,9 @@ def chapters_task(max_chapters: int, titles_so_far: Sequence[str]) -> str:
     if titles_so_far:
         recent = list(titles_so_far)[-12:]
         so_far = (
-            " Chapters so far: " + "; ".join(recent) + ". Do not repeat them; if this part begins by continuing "
+            " Chapters so far: "
+            + "; ".join(recent)
+            + ". Do not repeat them; if this part begins by continuing "
             "the last one, start with the line where the next new topic begins."
         )
     return (

@@ -59,7 +59,9 @@ def plan_windows(segments: Sequence[Segment], line_tokens: Sequence[int], budget
     return windows
 
 
-def _nicer_cut(segments: Sequence[Segment], line_tokens: Sequence[int], first: int, stop: int, acc: int) -> int:
+def _nicer_cut(
+    segments: Sequence[Segment], line_tokens: Sequence[int], first: int, stop: int, acc: int
+) -> int:
     """Move the cut back to a speaker change or a pause, if one lies within the last quarter of the window."""
     floor = acc * (1 - LOOK_BACK)
     running = acc

@@ -46,7 +46,17 @@ _BOMS: list[tuple[bytes, str]] = [
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 ]
 
-_CANDIDATES = ["cp1252", "latin_1", "cp1250", "cp1251", "iso8859_15", "mac_roman", "cp437", "shift_jis", "gb18030"]
+_CANDIDATES = [
+    "cp1252",
+    "latin_1",
+    "cp1250",
+    "cp1251",
+    "iso8859_15",
+    "mac_roman",
+    "cp437",
+    "shift_jis",
+    "gb18030",
+]
 
 
 def sniff_binary(head: bytes) -> str | None:
@@ -86,7 +96,9 @@ def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
     except PermissionError as e:
         raise TranscriptError(f"Recap may not read “{name}” (permission denied).") from e
     except OSError as e:
-        raise TranscriptError(f"“{name}” could not be read: {e.strerror or os.strerror(e.errno or 0)}.") from e
+        raise TranscriptError(
+            f"“{name}” could not be read: {e.strerror or os.strerror(e.errno or 0)}."
+        ) from e
     if len(data) > max_bytes:
         raise TranscriptError(f"“{name}” grew past {max_bytes / 2**20:.0f} MB while it was being read.")
     return data
@@ -120,7 +132,9 @@ def decode(data: bytes, name: str = "the file") -> tuple[str, str]:
             try:
                 text = data.decode(enc)
             except UnicodeDecodeError as e:
-                raise TranscriptError(f"“{name}” claims to be {enc.upper()} but is damaged at byte {e.start}.") from e
+                raise TranscriptError(
+                    f"“{name}” claims to be {enc.upper()} but is damaged at byte {e.start}."
+                ) from e
             return normalize_newlines(text.lstrip("\ufeff")), enc.replace("-sig", "")
     try:
         text = data.decode("utf-8")

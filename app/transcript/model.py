@@ -74,7 +74,12 @@ class Transcript:
             "timing": self.timing,
             "speakers": self.speakers,
             "segments": [
-                {"start_s": round(s.start_s, 3), "end_s": round(s.end_s, 3), "speaker": s.speaker, "text": s.text}
+                {
+                    "start_s": round(s.start_s, 3),
+                    "end_s": round(s.end_s, 3),
+                    "speaker": s.speaker,
+                    "text": s.text,
+                }
                 for s in self.segments
             ],
             "warnings": list(self.warnings),

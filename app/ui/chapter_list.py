@@ -17,6 +17,8 @@ class ChapterList(QListWidget):
         self.setAccessibleName("Chapters")
         self.setToolTip("Chapters; click one to jump to it in the transcript")
         self.estimated = False
+        self.setWordWrap(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.itemClicked.connect(self._clicked)
         self.itemActivated.connect(self._clicked)
 

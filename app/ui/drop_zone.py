@@ -43,6 +43,4 @@ class DropZone(QWidget):
 
     def set_hover(self, on: bool) -> None:
         border = "palette(highlight)" if on else "palette(mid)"
-        self.setStyleSheet(
-            f"#DropZone {{ border: 2px dashed {border}; border-radius: 12px; margin: 24px; }}"
-        )
+        self.setStyleSheet(f"#DropZone {{ border: 2px dashed {border}; border-radius: 12px; margin: 24px; }}")

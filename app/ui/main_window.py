@@ -127,7 +127,9 @@ class MainWindow(QMainWindow):
 
     def _build(self) -> None:
         style = self.style()
-        self.open_action = QAction(style.standardIcon(QStyle.StandardPixmap.SP_DialogOpenButton), "&Open…", self)
+        self.open_action = QAction(
+            style.standardIcon(QStyle.StandardPixmap.SP_DialogOpenButton), "&Open…", self
+        )
         self.open_action.setShortcut(QKeySequence.StandardKey.Open)
         self.open_action.setToolTip("Open transcript files (Ctrl+O)")
         self.open_action.triggered.connect(self.open_dialog)
@@ -164,7 +166,9 @@ class MainWindow(QMainWindow):
         tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         tb.addActions([self.open_action, self.run_action, self.stop_action])
         spacer = QWidget()
-        spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding, spacer.sizePolicy().verticalPolicy())
+        spacer.setSizePolicy(
+            spacer.sizePolicy().horizontalPolicy().Expanding, spacer.sizePolicy().verticalPolicy()
+        )
         tb.addWidget(spacer)
         self.model_label = QLabel()
         self.model_label.setAccessibleName("Model in use")
@@ -198,7 +202,9 @@ class MainWindow(QMainWindow):
         self.message = QLabel()
         self.message.setObjectName("FileMessage")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("#FileMessage { padding: 8px; color: palette(bright-text); background: #b3261e; }")
+        self.message.setStyleSheet(
+            "#FileMessage { padding: 8px; color: palette(bright-text); background: #b3261e; }"
+        )
         self.message.hide()
         self.info = QLabel()
         self.info.setObjectName("FileInfo")
@@ -384,7 +390,9 @@ class MainWindow(QMainWindow):
             e.acceptProposedAction()
             self.drop_zone.set_hover(True)
         else:
-            self.statusBar().showMessage("Recap accepts transcript files and folders from this computer.", 5000)
+            self.statusBar().showMessage(
+                "Recap accepts transcript files and folders from this computer.", 5000
+            )
             e.ignore()
 
     def dragLeaveEvent(self, e: QEvent) -> None:  # noqa: N802
@@ -411,6 +419,7 @@ class MainWindow(QMainWindow):
         est = t is not None and t.timing == "estimated"
         self.chapter_list.set_chapters(item.chapters, est)
         self.summary_view.set_text(item.summary, est)
+        self._update_placeholder(item)
         self._show_info(item)
         self._sync_actions()
 
@@ -434,14 +443,32 @@ class MainWindow(QMainWindow):
         warn = ""
         extra = list(t.warnings) + item.notices
         if extra:
-            warn = f"<br><small>{len(extra)} note(s): " + "; ".join(w for w in extra[:3]) + (" …" if len(extra) > 3 else "") + "</small>"
+            warn = (
+                f"<br><small>{len(extra)} note(s): "
+                + "; ".join(w for w in extra[:3])
+                + (" …" if len(extra) > 3 else "")
+                + "</small>"
+            )
         self.info.setText(f"<b>{t.display_title}</b><br><small>{' · '.join(bits)}{note}</small>{warn}")
+
+    def _update_placeholder(self, item: Item) -> None:
+        text = {
+            "running": "The summary is written after the whole transcript is read; chapters appear as each part "
+            "is finished.",
+            "needs-model": "Choose a model to summarize this transcript.",
+            "stopped": "Stopped. Press Summarize (Ctrl+Enter) to start again.",
+            "failed": "",
+            "done": "The model wrote no summary.",
+        }.get(item.state, "The summary will appear here.")
+        self.summary_view.setPlaceholderText(text)
 
     def seek(self, seconds: float) -> None:
         self.transcript_view.seek(seconds)
 
     def _refresh_row(self, item: Item, detail: str = "") -> None:
         self.queue.set_state(item.id, item.name, item.state, detail)
+        if item is self.current:
+            self._update_placeholder(item)
 
     # ---- running ---------------------------------------------------------------------------------------------
 
@@ -605,7 +632,7 @@ class MainWindow(QMainWindow):
         self._about = box
 
     def closeEvent(self, e: QCloseEvent) -> None:  # noqa: N802
-        if self._closing is None:
+        if self._closing is None and not self._closed.is_set():
             self._closing = self.loop.create_task(self.shutdown())
         e.accept()
 

@@ -15,7 +15,8 @@ def run_gui(files: list[str], model: str | None = None) -> int:
 
     from .main_window import MainWindow
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("Recap")
     app.setOrganizationName("Recap")
     app.setQuitOnLastWindowClosed(False)  # the loop ends when the window has shut the model down

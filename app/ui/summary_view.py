@@ -32,7 +32,7 @@ class SummaryView(QTextBrowser):
         self._plain = QTimer(self, interval=PLAIN_INTERVAL_MS, singleShot=True)
         self._plain.timeout.connect(self._flush_plain)
         self._markdown = QTimer(self, interval=MARKDOWN_INTERVAL_MS, singleShot=True)
-        self._markdown.timeout.connect(self.render)
+        self._markdown.timeout.connect(self.render_markdown)
         self.renders = 0  # how many full Markdown renders happened (tests check the batching)
 
     @property
@@ -48,7 +48,7 @@ class SummaryView(QTextBrowser):
         self._markdown.stop()
         self.estimated = estimated
         self._text, self._pending = text, ""
-        self.render()
+        self.render_markdown()
 
     def append(self, text: str) -> None:
         self._pending += text
@@ -71,7 +71,7 @@ class SummaryView(QTextBrowser):
         self._markdown.stop()
         self._text += self._pending
         self._pending = ""
-        self.render()
+        self.render_markdown()
 
     def to_markdown_with_links(self, text: str) -> str:
         def link(m: re.Match[str]) -> str:
@@ -80,7 +80,7 @@ class SummaryView(QTextBrowser):
 
         return REF.sub(link, text)
 
-    def render(self) -> None:
+    def render_markdown(self) -> None:
         self._text += self._pending
         self._pending = ""
         bar = self.verticalScrollBar()

@@ -11,7 +11,10 @@ import pytest
 from app.engine import EngineError, GenerationCancelled, LlamaEngine, PromptTooLong
 from app.engine.gguf_header import read_header
 
-MSGS = [{"role": "system", "content": "You summarize."}, {"role": "user", "content": "Hello there friends " * 250}]
+MSGS = [
+    {"role": "system", "content": "You summarize."},
+    {"role": "user", "content": "Hello there friends " * 250},
+]
 
 
 def run(coro):  # noqa: ANN001, ANN201
@@ -25,7 +28,10 @@ def test_load_count_and_stream(tiny_model: Path) -> None:
             info = await e.load()
             assert info.n_ctx == 8192 and info.n_ctx_train == 8192 and info.chat_template
             assert info.n_threads >= 1
-            assert await e.count_tokens(["", "hello world"]) == [0, len(e._llm.tokenize(b"hello world", add_bos=False))]
+            assert await e.count_tokens(["", "hello world"]) == [
+                0,
+                len(e._llm.tokenize(b"hello world", add_bos=False)),
+            ]
             n_prompt = await e.count_prompt(MSGS)
             pieces = [p async for p in e.stream(MSGS, max_tokens=40)]
             assert e.last_stats.prompt_tokens == n_prompt

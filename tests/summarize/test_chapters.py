@@ -31,7 +31,9 @@ def test_min_gap_never_below_ten_seconds() -> None:
 def test_parse_snaps_or_drops_invented_times() -> None:
     segs = [Segment(21.4, 30, None, "a"), Segment(65.2, 70, None, "b"), Segment(400.0, 410, None, "c")]
     starts = window_starts(segs)
-    text = "[00:00:21] Intro\n- [00:01:10] Near the second\n[00:03:00] Invented, far from any line\nnot a line\n"
+    text = (
+        "[00:00:21] Intro\n- [00:01:10] Near the second\n[00:03:00] Invented, far from any line\nnot a line\n"
+    )
     assert parse_chapter_lines(text, starts) == [(21.4, "Intro"), (65.2, "Near the second")]
 
 

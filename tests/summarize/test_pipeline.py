@@ -77,8 +77,10 @@ def long_transcript(minutes: int) -> str:
     lines = []
     for i in range(minutes * 4):  # a line every 15 s
         h, rem = divmod(i * 15, 3600)
-        lines.append(f"[{h:02d}:{rem // 60:02d}:{rem % 60:02d}] {'Ann' if i % 3 else 'Ben'}: "
-                     f"we talk about topic number {i // 20} and the details of item {i} in some depth today.")
+        lines.append(
+            f"[{h:02d}:{rem // 60:02d}:{rem % 60:02d}] {'Ann' if i % 3 else 'Ben'}: "
+            f"we talk about topic number {i // 20} and the details of item {i} in some depth today."
+        )
     return "\n".join(lines)
 
 
@@ -118,9 +120,12 @@ def test_budget_holds_from_one_minute_to_ten_hours(tiny_model: Path) -> None:
                 lines = [prompts.transcript_line(x) for x in t.segments]
                 counts = [n + 1 for n in await engine.count_tokens(lines)]
                 for w in plan_windows(t.segments, counts, budget):
-                    for task, reserve in ((prompts.chapters_task(8, ["t" * 60] * 12), 9 * 24),
-                                          (prompts.NOTES_TASK, 320), (prompts.SUMMARY_TASK, 700)):
-                        msgs = prompts.window_messages(t, lines[w.first:w.stop], 1, 2, (0, 1), task)
+                    for task, reserve in (
+                        (prompts.chapters_task(8, ["t" * 60] * 12), 9 * 24),
+                        (prompts.NOTES_TASK, 320),
+                        (prompts.SUMMARY_TASK, 700),
+                    ):
+                        msgs = prompts.window_messages(t, lines[w.first : w.stop], 1, 2, (0, 1), task)
                         assert await engine.count_prompt(msgs) + reserve <= 2048, (minutes, w)
         finally:
             await engine.close()
@@ -137,7 +142,9 @@ class ScriptedModel:
     def __init__(self, answers: list[str], n_ctx: int = 8192) -> None:
         self.answers = answers
         self._n_ctx = n_ctx
-        self.last_stats = SimpleNamespace(prompt_tokens=0, prompt_evaluated=0, generated_tokens=0, hit_cap=False)
+        self.last_stats = SimpleNamespace(
+            prompt_tokens=0, prompt_evaluated=0, generated_tokens=0, hit_cap=False
+        )
 
     @property
     def n_ctx(self) -> int:

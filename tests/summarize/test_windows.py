@@ -7,7 +7,10 @@ from app.transcript import Segment
 
 
 def segs(n: int, speakers: list[str] | None = None) -> list[Segment]:
-    return [Segment(i * 10.0, i * 10.0 + 9, (speakers or ["A"])[i % len(speakers or ["A"])], f"t{i}") for i in range(n)]
+    return [
+        Segment(i * 10.0, i * 10.0 + 9, (speakers or ["A"])[i % len(speakers or ["A"])], f"t{i}")
+        for i in range(n)
+    ]
 
 
 def test_fits_in_one_window() -> None:

@@ -62,8 +62,13 @@ def test_empty_files_get_a_sentence(name: str) -> None:
 
 @pytest.mark.parametrize(
     ("head", "what"),
-    [(b"ID3\x03\x00", "MP3"), (b"%PDF-1.7", "PDF"), (b"\x89PNG\r\n\x1a\n", "PNG"), (b"PK\x03\x04", "ZIP"),
-     (b"GGUF\x03\x00", "GGUF")],
+    [
+        (b"ID3\x03\x00", "MP3"),
+        (b"%PDF-1.7", "PDF"),
+        (b"\x89PNG\r\n\x1a\n", "PNG"),
+        (b"PK\x03\x04", "ZIP"),
+        (b"GGUF\x03\x00", "GGUF"),
+    ],
 )
 def test_binary_files_are_named_by_signature(tmp_path: Path, head: bytes, what: str) -> None:
     p = tmp_path / "episode.txt"

@@ -44,7 +44,7 @@ def test_podcast_page_seed_header_is_title_not_speech() -> None:
     assert texts[-1] == "uh to uh Patrick and I and uh share alike in kind"
     assert not any("0:00 / 0:00" in x or x == "Interactive Transcript" for x in texts)
     lines = SEED_000.read_text().splitlines()
-    spoken = [ln[len("spk_0 "):] for ln in lines if ln.startswith("spk_0 ") and ln.strip() != "spk_0"]
+    spoken = [ln[len("spk_0 ") :] for ln in lines if ln.startswith("spk_0 ") and ln.strip() != "spk_0"]
     assert texts == spoken
     # estimated times: ascending, contiguous, and a plausible length for ~16.6k words
     assert all(a.end_s == b.start_s for a, b in zip(t.segments, t.segments[1:]))

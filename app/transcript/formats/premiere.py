@@ -1,8 +1,8 @@
 """Adobe Premiere Pro / DaVinci Resolve text exports:
 
-    00:00:21:00 - 00:00:41:25      (video timecode HH:MM:SS:FF, optionally in brackets; `;` for drop-frame)
-    Stefan                          (speaker, on its own line)
-    And we're live. Welcome ...     (text, wrapped over several lines)
+00:00:21:00 - 00:00:41:25      (video timecode HH:MM:SS:FF, optionally in brackets; `;` for drop-frame)
+Stefan                          (speaker, on its own line)
+And we're live. Welcome ...     (text, wrapped over several lines)
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ TIMECODE_LINE = re.compile(rf"^\s*\[?\s*{_TC}\s*[-–]\s*{_TC}\s*\]?\s*$")
 _SENTENCE_END = re.compile(r"[.!?,;…]$")
 
 
-def _seconds(h: str, m: str, s: str, f: str, fps: float) -> float:
+def _seconds(parts: tuple[str, ...], fps: float) -> float:
+    h, m, s, f = parts
     return int(h) * 3600 + int(m) * 60 + int(s) + int(f) / fps
 
 
@@ -46,7 +47,7 @@ def parse(text: str, *, fps: float = 30.0) -> Parsed:
         m = TIMECODE_LINE.match(line)
         if m:
             g = m.groups()
-            start, end = _seconds(*g[:4], fps=fps), _seconds(*g[4:], fps=fps)
+            start, end = _seconds(g[:4], fps), _seconds(g[4:], fps)
             if int(g[3]) >= fps or int(g[7]) >= fps:
                 warnings.append(f"Line {no}: frame number beyond {fps:g} fps; is the frame rate right?")
             blocks.append((no, start, end, []))

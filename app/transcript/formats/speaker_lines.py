@@ -84,4 +84,6 @@ def parse(text: str, *, fps: float = 30.0) -> Parsed:
             warnings.append(f"Line {no}: speaker label “{speaker}” with no text, skipped.")
             continue
         segments.append(Segment(0.0, 0.0, speaker, " ".join(parts)))
-    return Parsed(segments=segments, timing="estimated", title=title, description=description, warnings=warnings)
+    return Parsed(
+        segments=segments, timing="estimated", title=title, description=description, warnings=warnings
+    )

@@ -1,0 +1,73 @@
+"""Take the README screenshot: the real app in a real window (run under Xvfb), mid-run on a transcript.
+
+    xvfb-run -a -s "-screen 0 1280x800x24" python tests/screenshot.py MODEL.gguf TRANSCRIPT OUT.png
+
+It starts the window exactly as `recap` does, queues the transcript, and grabs the screen once a few chapters
+are on screen and the run is still going (or, with --done, when it has finished).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import tempfile
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("model")
+    ap.add_argument("transcript")
+    ap.add_argument("out")
+    ap.add_argument("--done", action="store_true", help="wait for the run to finish")
+    ap.add_argument("--chapters", type=int, default=3)
+    a = ap.parse_args()
+    os.environ.setdefault("RECAP_CONFIG_DIR", tempfile.mkdtemp())
+
+    import qasync
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    from app.config import Config
+    from app.summarize import Options
+    from app.ui.main_window import MainWindow
+
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("Recap")
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    w = MainWindow(loop, Config(), options=Options(summary_max_tokens=400))
+    w.resize(1280, 800)
+    w.move(0, 0)
+    w.set_model(a.model)
+    w.show()
+
+    async def scenario() -> None:
+        while not w.engine.loaded:  # type: ignore[union-attr]
+            await asyncio.sleep(0.01)
+        w.add_files([a.transcript])
+        item = w.items[0]
+        while True:
+            if a.done and item.state in ("done", "failed"):
+                break
+            if not a.done and len(item.chapters) >= a.chapters and item.state == "running":
+                break
+            if item.state in ("done", "failed") and not a.done:
+                break
+            await asyncio.sleep(0.002)
+        await asyncio.sleep(0.05)
+        shot = QGuiApplication.primaryScreen().grabWindow(0)
+        shot.save(a.out)
+        print(
+            f"saved {a.out} ({shot.width()}x{shot.height()}), state {item.state}, {len(item.chapters)} chapters"
+        )
+        await w.shutdown()
+
+    with loop:
+        loop.run_until_complete(scenario())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
