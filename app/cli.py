@@ -200,11 +200,16 @@ def gui(argv: list[str]) -> int:
     )
     ap.add_argument("files", nargs="*", type=Path, help="transcript files to open")
     ap.add_argument("--model", help="GGUF model file to use (remembered)")
+    ap.add_argument(
+        "--exit-when-done",
+        action="store_true",
+        help="quit when the queued files are finished; exit status 0 only if every file was summarized",
+    )
     ap.add_argument("--version", action="version", version=f"recap {__version__}")
     a = ap.parse_args(argv)
     from .ui.run import run_gui
 
-    return run_gui([str(f) for f in a.files], a.model)
+    return run_gui([str(f) for f in a.files], a.model, exit_when_done=a.exit_when_done)
 
 
 def main(argv: list[str] | None = None) -> int:

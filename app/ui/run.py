@@ -9,7 +9,7 @@ import sys
 from ..config import Config
 
 
-def run_gui(files: list[str], model: str | None = None) -> int:
+def run_gui(files: list[str], model: str | None = None, exit_when_done: bool = False) -> int:
     import qasync
     from PySide6.QtWidgets import QApplication
 
@@ -27,8 +27,19 @@ def run_gui(files: list[str], model: str | None = None) -> int:
     if model:
         window.set_model(model)
     window.show()
+    if exit_when_done:
+
+        def maybe_quit() -> None:
+            if not any(i.state in ("waiting", "reading", "running") for i in window.items):
+                window.close()
+
+        window.runIdle.connect(maybe_quit)
+        if not files:
+            window.close()
     if files:
         window.add_files(files)
     with loop:
         loop.run_until_complete(window.wait_closed())
+    if exit_when_done:
+        return 0 if window.items and all(i.state == "done" for i in window.items) else 1
     return 0

@@ -230,3 +230,34 @@ def test_heartbeat_keeps_ticking_during_load_and_long_prompt(make_window, aloop,
     assert len(ticks) > 100
     # gross limit only: the strict responsiveness figures are measured in tests/bench
     assert max(gaps) < 0.25, max(gaps)
+
+
+def test_model_file_dialog_from_the_banner(make_window, aloop, tiny_model) -> None:  # noqa: ANN001
+    w = make_window()
+    w.banner_button.click()
+    dialog = w._model_dialog
+    assert dialog.isVisible()
+    dialog.selectFile(str(tiny_model))
+    dialog.accept()
+    assert w.engine is not None and w.engine.model_path == str(tiny_model)
+    run_until(aloop, lambda: "8192 tokens context" in w.model_label.text())  # the label follows the load
+    assert not w.banner.isVisible()
+    assert "tiny" in w.model_label.text()
+
+
+def test_app_process_summarizes_argv_files_and_exits(tiny_model, tmp_path) -> None:  # noqa: ANN001
+    """`recap FILE --model M`: the real entry point in its own process (offscreen), as a double-click runs it."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", RECAP_CONFIG_DIR=str(tmp_path), PYTHONPATH=str(root))
+    args = [sys.executable, "-m", "app", "--exit-when-done", "--model", str(tiny_model)]
+    r = subprocess.run(
+        [*args, str(DATA / "premiere.txt")], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert (tmp_path / "settings.json").read_text().count(str(tiny_model)) == 1  # --model is remembered
+    r = subprocess.run([*args, str(DATA / "empty.txt")], env=env, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 1, r.stderr[-2000:]
