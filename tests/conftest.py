@@ -49,14 +49,20 @@ def tiny_model(request: pytest.FixtureRequest) -> Path:
 @pytest.fixture(scope="session")
 def endless_model(request: pytest.FixtureRequest) -> Path:
     """The tiny model, made never to emit end-of-generation: it writes until its output cap."""
-    return _model(request, "tiny-endless", shape="tiny", never_stop=True)
+    return _model(request, "tiny-endless", shape="tiny", eog="never")
+
+
+@pytest.fixture(scope="session")
+def silent_model(request: pytest.FixtureRequest) -> Path:
+    """The tiny model, made to emit end-of-generation as its first token: it never writes anything."""
+    return _model(request, "tiny-silent", shape="tiny", eog="always")
 
 
 @pytest.fixture(scope="session")
 def slow_model(request: pytest.FixtureRequest) -> Path:
     """A 6-layer model that takes about a second for a 3k-token prompt here and never stops by itself:
     for Stop during prompt evaluation and during generation."""
-    return _model(request, "small-endless", shape="small", never_stop=True)
+    return _model(request, "small-endless", shape="small", eog="never")
 
 
 @pytest.fixture(autouse=True)

@@ -157,7 +157,7 @@ def _copied_tokenizer(writer, vocab_path: Path) -> int:  # noqa: ANN001
 
 
 def write_model(
-    out: Path, shape: str = "tiny", vocab: Path | None = None, seed: int = 0, never_stop: bool = False
+    out: Path, shape: str = "tiny", vocab: Path | None = None, seed: int = 0, eog: str = "normal"
 ) -> Path:
     import gguf
 
@@ -178,8 +178,8 @@ def write_model(
         gguf.LlamaFileType.ALL_F32 if float_type is np.float32 else gguf.LlamaFileType.MOSTLY_F16
     )
     if vocab:
-        if never_stop:
-            raise SystemExit("--never-stop works with the built-in tokenizer only")
+        if eog != "normal":
+            raise SystemExit("--eog never|always works with the built-in tokenizer only")
         n_vocab, special_ids = _copied_tokenizer(writer, vocab), []
     else:
         n_vocab, special_ids = _builtin_tokenizer(writer, vocab_hint)
@@ -199,12 +199,15 @@ def write_model(
         return np.ones(n, dtype=np.float32)  # norms and biases stay f32, as llama.cpp's converters write them
 
     embd = rand(n_vocab, n_embd)
-    if never_stop:
-        # Tied embeddings: logits are h·e. Large ordinary rows and zero rows for the control tokens put every
-        # end-of-generation token far outside top-k, so the model writes until its output cap: "a model that
-        # never stops", for cap and Stop-during-generation tests.
-        embd = (embd.astype(np.float32) * 50).astype(float_type)
-        embd[special_ids] = 0
+    if eog != "normal":
+        # Tied embeddings: logits are h·e. A large shared component in dimension 0 dominates the residual stream,
+        # so after the final norm h ≈ (√d, 0, …) and every logit is ≈ √d·e[0]. Ordinary tokens get e[0] = 10
+        # (equal logits: varied random text); the control tokens get -10 ("never": end-of-generation is far
+        # outside top-k, the model writes until its output cap) or +20 ("always": it ends at once).
+        embd = embd.astype(np.float32)
+        embd[:, 0] = 10.0
+        embd[special_ids, 0] = -10.0 if eog == "never" else 20.0
+        embd = embd.astype(float_type)
     writer.add_tensor("token_embd.weight", embd)
     writer.add_tensor("output_norm.weight", ones(n_embd))
     for i in range(n_layer):
@@ -243,17 +246,17 @@ def quantize(src: Path, dst: Path, quant: str) -> None:
 
 
 def make_model(
-    out: Path, shape: str = "tiny", quant: str = "f32", vocab: Path | None = None, never_stop: bool = False
+    out: Path, shape: str = "tiny", quant: str = "f32", vocab: Path | None = None, eog: str = "normal"
 ) -> Path:
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     if quant in ("f32", "f16"):
         tmp = out.with_name(out.name + ".part")
-        write_model(tmp, shape, vocab, never_stop=never_stop)
+        write_model(tmp, shape, vocab, eog=eog)
         os.replace(tmp, out)
         return out
     with tempfile.TemporaryDirectory(dir=out.parent) as d:
-        raw = write_model(Path(d) / "raw.gguf", shape, vocab, never_stop=never_stop)
+        raw = write_model(Path(d) / "raw.gguf", shape, vocab, eog=eog)
         quantize(raw, Path(d) / "q.gguf", quant)
         os.replace(Path(d) / "q.gguf", out)
     return out
@@ -265,9 +268,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--shape", choices=sorted(SHAPES), default="tiny")
     ap.add_argument("--quant", choices=["f32", "f16", *QUANTS], default="f32")
     ap.add_argument("--vocab", type=Path, help="copy the tokenizer of this vocabulary-only GGUF")
-    ap.add_argument("--never-stop", action="store_true", help="a model that never emits end-of-generation")
+    ap.add_argument(
+        "--eog",
+        choices=["normal", "never", "always"],
+        default="normal",
+        help="end-of-generation: as random weights fall (normal), never (writes until its cap), or at once",
+    )
     a = ap.parse_args(argv)
-    make_model(a.out, a.shape, a.quant, a.vocab, a.never_stop)
+    make_model(a.out, a.shape, a.quant, a.vocab, a.eog)
     print(f"{a.out} ({a.out.stat().st_size / 1e6:.1f} MB)")
     return 0
 

@@ -165,6 +165,9 @@ class Summarizer:
         if not chapters.chapters:
             tally.notices.append("The model proposed no usable chapters.")
             yield Notice("The model proposed no usable chapters.")
+        if not "".join(summary_parts).strip():
+            tally.notices.append("The model wrote no summary.")
+            yield Notice("The model wrote no summary.")
         if tally.capped:
             yield Notice(f"{tally.capped} model answers reached their length limit and were cut there.")
         stats = Stats(

@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
+# Only what the readers in app/transcript/formats really read: keep in step with formats.READERS.
 ACCEPTS = (
-    "Subtitles and caption files, Premiere/Resolve text exports, speaker-labelled text "
-    "(spk_0, SPEAKER_01, Name:), and plain text."
+    "Premiere Pro / Resolve text exports, speaker-labelled text (spk_0, SPEAKER_01, Name:), and plain text."
 )
 
 
@@ -17,6 +17,7 @@ class DropZone(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("DropZone")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)  # so the dashed border is painted
         self.setAccessibleName("Drop zone for transcript files")
         layout = QVBoxLayout(self)
         layout.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -30,7 +31,7 @@ class DropZone(QWidget):
         self.detail = QLabel(ACCEPTS + "\nOne file or many; everything stays on this computer.")
         self.detail.setWordWrap(True)
         self.detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.detail.setMaximumWidth(520)
+        self.detail.setFixedWidth(520)
         self.button = QPushButton("Open files…")
         self.button.setToolTip("Choose transcript files to summarize (Ctrl+O)")
         self.button.clicked.connect(self.openRequested)

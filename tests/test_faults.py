@@ -1,0 +1,204 @@
+"""Faults and bad input: each gives a clear message and Recap keeps working. And the offline guarantee."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app.engine import EngineError, LlamaEngine
+from app.summarize import Failed, Finished, Notice, Summarizer
+from app.transcript import TranscriptError, read_text
+from app.transcript.decode import decode
+from tests.conftest import DATA
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_pipeline(engine: LlamaEngine, path: Path) -> list[object]:
+    from app.transcript import read_file
+
+    async def main() -> list[object]:
+        try:
+            async with contextlib.aclosing(Summarizer(engine).run(read_file(path))) as evs:
+                return [ev async for ev in evs]
+        finally:
+            await engine.close()
+
+    return asyncio.run(main())
+
+
+def test_model_that_only_ends_gives_notice_not_silence(silent_model: Path) -> None:
+    events = run_pipeline(LlamaEngine(silent_model), DATA / "premiere.txt")
+    r = next(e for e in events if isinstance(e, Finished)).result
+    assert r.summary == ""
+    assert r.chapters  # the grammar does not let a chapter answer end before its first line
+    assert any(isinstance(e, Notice) and e.message == "The model wrote no summary." for e in events)
+    assert "The model wrote no summary." in r.warnings
+
+
+def test_model_that_never_stops_is_capped_and_reported(endless_model: Path) -> None:
+    events = run_pipeline(LlamaEngine(endless_model), DATA / "premiere.txt")
+    r = next(e for e in events if isinstance(e, Finished)).result
+    assert r.stats.output_capped >= 1
+    assert any(isinstance(e, Notice) and "length limit" in e.message for e in events)
+
+
+def test_wrong_architecture_gguf(tmp_path: Path) -> None:
+    import gguf
+
+    p = tmp_path / "alien.gguf"
+    w = gguf.GGUFWriter(str(p), arch="notarealarch")
+    w.add_block_count(1)
+    w.add_tensor("token_embd.weight", __import__("numpy").zeros((4, 4), dtype="float32"))
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+
+    async def main() -> None:
+        e = LlamaEngine(p)
+        try:
+            with pytest.raises(EngineError, match="could not be loaded"):
+                await e.load()
+        finally:
+            await e.close()
+
+    asyncio.run(main())
+
+
+def test_model_file_deleted_while_loaded(tmp_path: Path, tiny_model: Path) -> None:
+    p = tmp_path / "m.gguf"
+    p.write_bytes(tiny_model.read_bytes())
+
+    async def main() -> list[object]:
+        e = LlamaEngine(p)
+        await e.load()
+        p.unlink()  # the weights are mapped: the loaded model keeps working
+        from app.transcript import read_file
+
+        try:
+            async with contextlib.aclosing(Summarizer(e).run(read_file(DATA / "premiere.txt"))) as evs:
+                return [ev async for ev in evs]
+        finally:
+            await e.close()
+
+    events = asyncio.run(main())
+    assert isinstance(events[-1], Finished)
+    # and a new engine on the vanished path says so in a sentence
+    events = run_pipeline(LlamaEngine(p), DATA / "premiere.txt")
+    assert isinstance(events[-1], Failed) and "does not exist" in events[-1].message
+
+
+GUARD = r"""
+import socket, sys
+attempts = []
+_real_socket = socket.socket
+class GuardedSocket(_real_socket):
+    def __init__(self, family=-1, type=-1, proto=-1, fileno=None):
+        if family in (socket.AF_INET, socket.AF_INET6) and fileno is None:
+            attempts.append(("socket", family))
+            raise OSError("network access attempted")
+        super().__init__(family, type, proto, fileno)
+    def connect(self, *a):
+        attempts.append(("connect", a)); raise OSError("network access attempted")
+socket.socket = GuardedSocket
+def _no(*a, **k):
+    attempts.append(("resolve", a)); raise OSError("network access attempted")
+socket.getaddrinfo = _no
+socket.create_connection = _no
+import atexit, os
+atexit.register(lambda: attempts and os.write(2, f"NETWORK ATTEMPTS: {attempts}\n".encode()))
+"""
+
+
+@pytest.mark.parametrize("mode", ["cli", "gui"])
+def test_offline_guarantee(mode: str, tiny_model: Path, tmp_path: Path) -> None:
+    """The whole flow with every internet socket forbidden: nothing is attempted (local socketpairs used by
+    asyncio's own wake-up pipe stay allowed; they never leave the process)."""
+    (tmp_path / "sitecustomize.py").write_text(GUARD)
+    env = dict(
+        os.environ,
+        PYTHONPATH=f"{tmp_path}:{ROOT}",
+        QT_QPA_PLATFORM="offscreen",
+        RECAP_CONFIG_DIR=str(tmp_path / "cfg"),
+    )
+    if mode == "cli":
+        args = ["summarize", str(DATA / "premiere.txt"), "--model", str(tiny_model), "--format", "json"]
+    else:
+        args = ["--exit-when-done", "--model", str(tiny_model), str(DATA / "premiere.txt")]
+    r = subprocess.run(
+        [sys.executable, "-m", "app", *args], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "NETWORK ATTEMPTS" not in r.stderr
+    check = subprocess.run(
+        [sys.executable, "-c", "import socket; socket.getaddrinfo('example.org', 80)"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert "NETWORK ATTEMPTS" in check.stderr  # the guard itself works
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=3000))
+def test_reader_fuzz_text(text: str) -> None:
+    try:
+        t = read_text(text)
+    except TranscriptError:
+        return
+    assert t.segments
+    assert all(s.end_s >= s.start_s for s in t.segments)
+
+
+LINES = st.sampled_from(
+    [
+        "00:00:21:00 - 00:00:41:25",
+        "[00:01:00:00 - 00:00:59:00]",
+        "Stefan",
+        "spk_0 hello",
+        "spk_1",
+        "SPEAKER_01: yes",
+        "Alice: hi",
+        "Bob:",
+        "",
+        "  ",
+        "Title line",
+        "0:00 / 0:00",
+        "Interactive Transcript",
+        "99:99:99:99 - 00:00:00:00",
+        "text with [00:01:02] inside",
+        "\ufeff",
+        "\x00",
+        "Ünïcödé ✓ 漢字",
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(LINES, max_size=60))
+def test_reader_fuzz_structured(lines: list[str]) -> None:
+    try:
+        t = read_text("\n".join(lines))
+    except TranscriptError:
+        return
+    assert t.segments
+    assert [s.start_s for s in t.segments] == sorted(s.start_s for s in t.segments)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=2000))
+def test_decoder_fuzz_bytes(data: bytes) -> None:
+    try:
+        text, enc = decode(data)
+    except TranscriptError:
+        return
+    assert isinstance(text, str) and enc
