@@ -202,3 +202,36 @@ def test_decoder_fuzz_bytes(data: bytes) -> None:
     except TranscriptError:
         return
     assert isinstance(text, str) and enc
+
+
+SAMPLES = sorted(p for p in (DATA / "formats").iterdir()) + sorted(p for p in DATA.glob("*.txt"))
+
+
+@settings(max_examples=400, deadline=2000)
+@given(
+    st.sampled_from(SAMPLES),
+    st.lists(
+        st.tuples(st.integers(0, 10_000), st.integers(0, 3), st.binary(min_size=0, max_size=8)), max_size=8
+    ),
+)
+def test_reader_fuzz_mutated_samples(sample: Path, edits: list[tuple[int, int, bytes]]) -> None:
+    """Real samples of every format with bytes deleted, replaced and inserted: the reader answers with a
+    Transcript or its own error, never anything else, and quickly (the deadline catches a hang)."""
+    from app.transcript.decode import decode as dec
+    from app.transcript.reader import read_text as rt
+
+    data = bytearray(sample.read_bytes())
+    for pos, kind, chunk in edits:
+        pos = pos % (len(data) + 1)
+        if kind == 0:
+            del data[pos : pos + len(chunk) + 1]
+        elif kind == 1:
+            data[pos : pos + len(chunk)] = chunk
+        else:
+            data[pos:pos] = chunk
+    try:
+        text, enc = dec(bytes(data), sample.name)
+        t = rt(text, encoding=enc, source=str(sample))
+    except TranscriptError:
+        return
+    assert t.segments and all(s.end_s >= s.start_s for s in t.segments)

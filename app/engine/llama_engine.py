@@ -117,6 +117,8 @@ class LlamaEngine:
         # What the worker is doing: "idle", "loading", "prompt" (evaluating a prompt) or "generating".
         # Written by the worker thread only; read anywhere (a str assignment is atomic).
         self.phase = "idle"
+        # Benchmarks set this to a list: the worker appends (time.perf_counter(), characters) per emitted piece.
+        self.trace: list[tuple[float, int]] | None = None
 
     # ---- worker side -------------------------------------------------------------------------------------------
 
@@ -254,6 +256,8 @@ class LlamaEngine:
                 stats.generated_tokens += 1
                 piece = decoder.decode(llm.detokenize([token]))
                 if piece:
+                    if self.trace is not None:
+                        self.trace.append((time.perf_counter(), len(piece)))
                     emit(piece)
                 if stats.generated_tokens >= max_tokens:
                     stats.hit_cap = True

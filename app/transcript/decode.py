@@ -136,6 +136,13 @@ def decode(data: bytes, name: str = "the file") -> tuple[str, str]:
                     f"“{name}” claims to be {enc.upper()} but is damaged at byte {e.start}."
                 ) from e
             return normalize_newlines(text.lstrip("\ufeff")), enc.replace("-sig", "")
+    if b"\x00" in data[:4096]:  # NULs are valid UTF-8, so UTF-16 without a BOM must be checked first
+        enc16 = _utf16_by_nuls(data)
+        if enc16:
+            try:
+                return normalize_newlines(data.decode(enc16)), enc16
+            except UnicodeDecodeError:
+                pass
     try:
         text = data.decode("utf-8")
         enc = "utf-8"
@@ -157,8 +164,16 @@ def decode(data: bytes, name: str = "the file") -> tuple[str, str]:
 def _detect(data: bytes, name: str) -> tuple[str, str]:
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data, cp_isolation=_CANDIDATES).best()
-    if best is None:
+    matches = list(from_bytes(data, cp_isolation=_CANDIDATES))
+    if not matches:
         raise TranscriptError(f"“{name}” is not text in any encoding Recap knows.")
-    enc = best.encoding
+
+    def rank(m: object) -> tuple[float, float, int]:
+        enc = m.encoding  # type: ignore[attr-defined]
+        pref = _CANDIDATES.index(enc) if enc in _CANDIDATES else len(_CANDIDATES)
+        # charset-normalizer often scores cp1252 and cp1250 alike on Western text and lists cp1250 first;
+        # on a tie, the more common code page (earlier in _CANDIDATES) wins.
+        return (round(m.chaos, 2), -round(m.coherence, 2), pref)  # type: ignore[attr-defined]
+
+    enc = min(matches, key=rank).encoding
     return data.decode(enc, errors="replace"), enc

@@ -29,6 +29,7 @@ class Parsed:
     title: str | None = None
     description: str | None = None
     warnings: list[str] = field(default_factory=list)
+    format: str | None = None  # a finer name than the reader's (e.g. "json/whisperx")
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,34 @@ from pathlib import Path
 from .decode import decode, read_bytes
 from .estimate import estimate_times
 from .formats import READERS
-from .model import Parsed, Transcript, TranscriptError
+from .model import Parsed, Segment, Transcript, TranscriptError
 
 DEFAULT_FPS = 30.0
+
+
+REPEAT_RUN = 3  # this many identical segments in a row is a speech-recognition loop, not speech
+
+
+def collapse_repeats(segments: list[Segment]) -> tuple[list[Segment], list[str]]:
+    """Runs of the same sentence repeated many times (a known Whisper failure) become one segment, reported."""
+    out: list[Segment] = []
+    warnings: list[str] = []
+    i = 0
+    while i < len(segments):
+        j = i + 1
+        key = " ".join(segments[i].text.lower().split())
+        while j < len(segments) and " ".join(segments[j].text.lower().split()) == key:
+            j += 1
+        if j - i >= REPEAT_RUN:
+            first, last = segments[i], segments[j - 1]
+            out.append(Segment(first.start_s, max(first.end_s, last.end_s), first.speaker, first.text))
+            warnings.append(
+                f"“{first.text[:50]}” was repeated {j - i} times in a row (a speech-recognition loop); kept once."
+            )
+        else:
+            out.extend(segments[i:j])
+        i = j
+    return out, warnings
 
 
 def read_file(path: str | Path, *, fps: float = DEFAULT_FPS) -> Transcript:
@@ -32,6 +57,8 @@ def read_text(
         raise TranscriptError(f"“{name}” has no transcript text Recap could find.")
     segments = list(parsed.segments)
     warnings = list(parsed.warnings)
+    segments, collapsed = collapse_repeats(segments)
+    warnings += collapsed
     if parsed.timing == "estimated":
         segments = estimate_times(segments)
     else:
@@ -40,9 +67,14 @@ def read_text(
             moved = sum(1 for a, b in zip(order, range(len(order)), strict=True) if a != b)
             warnings.append(f"{moved} segments were out of time order; they were sorted by start time.")
             segments = [segments[i] for i in order]
+        overlaps = sum(1 for a, b in zip(segments, segments[1:], strict=False) if b.start_s < a.end_s - 0.5)
+        if overlaps:
+            warnings.append(
+                f"{overlaps} segments overlap the one before (kept as they are; speakers may talk at once)."
+            )
     return Transcript(
         segments=tuple(segments),
-        format=reader.NAME,
+        format=parsed.format or reader.NAME,
         timing=parsed.timing,
         encoding=encoding,
         title=parsed.title,

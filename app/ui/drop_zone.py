@@ -7,7 +7,9 @@ from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 # Only what the readers in app/transcript/formats really read: keep in step with formats.READERS.
 ACCEPTS = (
-    "Premiere Pro / Resolve text exports, speaker-labelled text (spk_0, SPEAKER_01, Name:), and plain text."
+    "Subtitles (SRT, WebVTT from Zoom, Teams or YouTube), Whisper, WhisperX and whisper.cpp output, AWS "
+    "Transcribe, AssemblyAI, Deepgram and Podcasting 2.0 transcripts, Otter and Premiere/Resolve exports, "
+    "timestamped or speaker-labelled text (spk_0, SPEAKER_01, Name:), and plain text."
 )
 
 

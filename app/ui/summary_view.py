@@ -5,6 +5,7 @@ for tens of milliseconds each time). `[hh:mm:ss]` references become links that s
 from __future__ import annotations
 
 import re
+import time
 
 from PySide6.QtCore import QTimer, QUrl, Signal
 from PySide6.QtGui import QTextCursor
@@ -34,6 +35,8 @@ class SummaryView(QTextBrowser):
         self._markdown = QTimer(self, interval=MARKDOWN_INTERVAL_MS, singleShot=True)
         self._markdown.timeout.connect(self.render_markdown)
         self.renders = 0  # how many full Markdown renders happened (tests check the batching)
+        # Benchmarks set this to a list: (time.perf_counter(), characters shown so far) at each insertion.
+        self.trace: list[tuple[float, int]] | None = None
 
     @property
     def text(self) -> str:
@@ -65,6 +68,8 @@ class SummaryView(QTextBrowser):
         cursor.insertText(self._pending)
         self._text += self._pending
         self._pending = ""
+        if self.trace is not None:
+            self.trace.append((time.perf_counter(), len(self._text)))
 
     def finish(self) -> None:
         self._plain.stop()

@@ -5,7 +5,29 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import plain, premiere, speaker_lines
+from . import (
+    html_transcript,
+    json_formats,
+    otter,
+    plain,
+    premiere,
+    speaker_lines,
+    srt,
+    timestamped,
+    tsv,
+    vtt,
+)
 
 # Highest sniff score wins; ties go to the earlier entry. `plain` accepts anything and comes last.
-READERS: list[ModuleType] = [premiere, speaker_lines, plain]
+READERS: list[ModuleType] = [
+    json_formats,
+    vtt,
+    premiere,
+    tsv,
+    srt,
+    html_transcript,
+    otter,
+    timestamped,
+    speaker_lines,
+    plain,
+]
