@@ -98,7 +98,15 @@ class _Progress:
             print("\r\x1b[K", end="", file=sys.stderr, flush=True)
 
 
-async def _summarize(t, model_path: str, fmt: str, n_ctx: int | None, threads: int | None) -> int:  # noqa: ANN001
+async def _summarize(  # noqa: ANN001
+    t,
+    model_path: str,
+    fmt: str,
+    n_ctx: int | None,
+    threads: int | None,
+    fresh: bool,
+    window_tokens: int | None,
+) -> int:
     from .engine import LlamaEngine
     from .summarize import (
         Cancelled,
@@ -106,14 +114,17 @@ async def _summarize(t, model_path: str, fmt: str, n_ctx: int | None, threads: i
         Failed,
         Finished,
         Notice,
+        Options,
         Progress,
         Summarizer,
         SummaryDelta,
     )
+    from .summarize.store import Store
     from .transcript.timefmt import display_time
 
     engine = LlamaEngine(model_path, n_ctx=n_ctx, n_threads=threads)
-    summarizer = Summarizer(engine)
+    options = Options(window_tokens=window_tokens) if window_tokens else Options()
+    summarizer = Summarizer(engine, options, store=None if fresh else Store())
     loop = asyncio.get_running_loop()
     with contextlib.suppress(NotImplementedError, RuntimeError):
         loop.add_signal_handler(signal.SIGINT, summarizer.stop)
@@ -171,6 +182,12 @@ def cmd_summarize(argv: list[str]) -> int:
     ap.add_argument("--ctx", type=int, help="context size in tokens (default: min(8192, the model's))")
     ap.add_argument("--threads", type=int, help="CPU threads (default: physical cores)")
     ap.add_argument("--fps", type=float, default=30.0, help="frame rate of HH:MM:SS:FF timecodes")
+    ap.add_argument("--window-tokens", type=int, help="transcript tokens per window (default 3000)")
+    ap.add_argument(
+        "--fresh",
+        action="store_true",
+        help="ignore stored results and unfinished runs; compute everything again",
+    )
     a = ap.parse_args(argv)
     try:
         t = read_file(a.file, fps=a.fps)
@@ -187,7 +204,7 @@ def cmd_summarize(argv: list[str]) -> int:
     except EngineError as e:
         return _die(str(e), EXIT_USAGE)
     try:
-        return asyncio.run(_summarize(t, model, a.format, a.ctx, a.threads))
+        return asyncio.run(_summarize(t, model, a.format, a.ctx, a.threads, a.fresh, a.window_tokens))
     except KeyboardInterrupt:
         return _die("stopped.", EXIT_INTERRUPTED)
 

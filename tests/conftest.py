@@ -69,6 +69,7 @@ def slow_model(request: pytest.FixtureRequest) -> Path:
 def isolated_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     d = tmp_path_factory.mktemp("config")
     monkeypatch.setenv("RECAP_CONFIG_DIR", str(d))
+    monkeypatch.setenv("RECAP_DATA_DIR", str(d / "data"))
     monkeypatch.delenv("RECAP_MODEL", raising=False)
     return d
 

@@ -19,6 +19,7 @@ class Stats:
     generated_tokens: int = 0
     transcript_tokens: int = 0
     windows: int = 0
+    windows_reused: int = 0  # windows whose results came from the store (a resumed run)
     seconds: float = 0.0
     citations_removed: int = 0
     output_capped: int = 0  # requests that hit their output cap (reported, never silent)

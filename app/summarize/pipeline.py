@@ -12,7 +12,7 @@ import logging
 import math
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -33,6 +33,7 @@ from .events import (
     Stats,
     SummaryDelta,
 )
+from .store import Store, run_key
 from .windows import PlanError, Window, plan_windows
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,7 @@ class Options:
     window_tokens: int = 3000  # 2-4k: prompt speed drops with depth, and chapters show up sooner
     tokens_per_chapter_line: int = 24
     max_chapters_per_window: int = 8
-    notes_max_tokens: int = 320
+    notes_max_tokens: int = 240  # 3-6 bullets with their [hh:mm:ss]
     summary_max_tokens: int = 700
     min_chapter_s: float = 60.0
     minutes_per_chapter: float = 5.0  # aim: roughly one chapter per 3-8 minutes
@@ -73,6 +74,7 @@ class _Tally:
     prompt_evaluated: int = 0
     prompt_reused: int = 0
     generated: int = 0
+    reused_windows: int = 0
     capped: int = 0
     notices: list[str] = field(default_factory=list)
 
@@ -83,11 +85,16 @@ class _Tally:
         self.capped += int(bool(s.hit_cap))
 
 
+PROMPTS_VERSION = 1  # part of the store key: change it when prompts change, so old results are not reused
+
+
 class Summarizer:
-    def __init__(self, model: TextModel, options: Options | None = None) -> None:
+    def __init__(self, model: TextModel, options: Options | None = None, store: Store | None = None) -> None:
         self.model = model
         self.options = options or Options()
+        self.store = store
         self._stopped = False
+        self._run_key: str | None = None
 
     def stop(self) -> None:
         """Stop this run: the running request aborts at once and no further request starts. Thread-safe."""
@@ -121,6 +128,20 @@ class Summarizer:
         tally = _Tally()
         yield Progress("Loading model", 0.0)
         await m.load()
+        if self.store is not None:
+            settings = {"options": asdict(o), "n_ctx": m.n_ctx, "prompts": PROMPTS_VERSION}
+            self._run_key = run_key(t, m.model_path, settings)
+            cached = self.store.get_result(self._run_key)
+            if cached is not None:
+                for i, ch in enumerate(cached.chapters):
+                    chapters.chapters.append(ch)
+                    yield ChapterFound(ch, i)
+                if cached.summary:
+                    summary_parts.append(cached.summary)
+                    yield SummaryDelta(cached.summary)
+                yield Progress("Opened from the store", 1.0, 0.0)
+                yield Finished(cached)
+                return
         yield Progress("Measuring transcript", 0.02)
         segs = t.segments
         lines = [prompts.transcript_line(s) for s in segs]
@@ -176,6 +197,7 @@ class Summarizer:
             generated_tokens=tally.generated,
             transcript_tokens=transcript_tokens,
             windows=len(windows),
+            windows_reused=tally.reused_windows,
             seconds=time.perf_counter() - started,
             citations_removed=cites.removed,
             output_capped=tally.capped,
@@ -191,6 +213,8 @@ class Summarizer:
             notes=tuple(notes),
             warnings=tuple(tally.notices),
         )
+        if self.store is not None and self._run_key is not None:
+            self.store.put_result(self._run_key, t.source, result)
         yield Progress("Done", 1.0, 0.0)
         yield Finished(result)
 
@@ -255,26 +279,41 @@ class Summarizer:
         minutes = (span[1] - span[0]) / 60
         k = max(1, min(o.max_chapters_per_window, round(minutes / o.minutes_per_chapter)))
         starts = window_starts(segs)
-        grammar = chapter_grammar(list(starts), k + 1) if o.use_grammar else None
-        msgs = prompts.window_messages(
-            t, window_lines, w.index + 1, n, span, prompts.chapters_task(k, chapters.titles())
-        )
-        text = await self._collect(msgs, (k + 1) * o.tokens_per_chapter_line, tally, grammar)
+        stored = None
+        if self.store is not None and self._run_key is not None:
+            stored = self.store.get_window(self._run_key, w.first, w.stop)
+        if stored is not None and (n == 1 or stored[1] is not None):
+            tally.reused_windows += 1  # resumed: this window was finished before the stop, crash or kill
+            text = stored[0]
+        else:
+            stored = None
+            grammar = chapter_grammar(list(starts), k + 1) if o.use_grammar else None
+            msgs = prompts.window_messages(
+                t, window_lines, w.index + 1, n, span, prompts.chapters_task(k, chapters.titles())
+            )
+            text = await self._collect(msgs, (k + 1) * o.tokens_per_chapter_line, tally, grammar)
         for start_s, title in parse_chapter_lines(text, starts):
             ch = chapters.offer(start_s, title)
             if ch is not None:
                 yield ChapterFound(ch, len(chapters.chapters) - 1)
         if n == 1:  # fits in one window: one pass, the summary comes straight from the transcript
+            if stored is None and self.store is not None and self._run_key is not None:
+                self.store.put_window(self._run_key, w.first, w.stop, text, None)
             yield Progress("Writing summary", 0.6, None)
             msgs = prompts.window_messages(t, window_lines, 1, 1, span, prompts.SUMMARY_TASK)
             async for ev in self._stream_summary(msgs, tally, summary_parts, cites):
                 yield ev
+            return
+        if stored is not None and stored[1] is not None:
+            notes.append(stored[1])
             return
         msgs = prompts.window_messages(t, window_lines, w.index + 1, n, span, prompts.NOTES_TASK)
         note = cites.apply(await self._collect(msgs, o.notes_max_tokens, tally))
         if not note.strip():
             note = f"- [{stamp(span[0])}] (no notes for this part)"
         notes.append(note)
+        if self.store is not None and self._run_key is not None:
+            self.store.put_window(self._run_key, w.first, w.stop, text, note)
 
     async def _stream_summary(
         self, msgs: list[dict[str, str]], tally: _Tally, summary_parts: list[str], cites: CitationFilter

@@ -41,8 +41,20 @@ def plan_windows(segments: Sequence[Segment], line_tokens: Sequence[int], budget
     total = sum(line_tokens)
     if total <= budget:
         return [Window(0, 0, n, total)]
-    # Even windows: 24k tokens with a 3k budget become 8 windows of ~3k, not 7 full ones and a scrap.
+    # Even windows: 24k tokens with a 3k budget become 8 windows of ~3k, not 7 full ones and a scrap. Nicer cuts
+    # move boundaries back, which can leave a scrap at the end: then spread it over the others and plan again.
     target = min(budget, math.ceil(total / math.ceil(total / budget)) + 1)
+    windows = _greedy(segments, line_tokens, target)
+    for _ in range(4):
+        if len(windows) < 2 or windows[-1].tokens >= 0.5 * target or target >= budget:
+            break
+        target = min(budget, target + math.ceil(windows[-1].tokens / (len(windows) - 1)) + 1)
+        windows = _greedy(segments, line_tokens, target)
+    return windows
+
+
+def _greedy(segments: Sequence[Segment], line_tokens: Sequence[int], target: int) -> list[Window]:
+    n = len(segments)
     windows: list[Window] = []
     first = 0
     while first < n:

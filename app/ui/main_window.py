@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +52,7 @@ from ..summarize import (
     SummaryDelta,
     TextModel,
 )
+from ..summarize.store import Store
 from ..transcript import Transcript, TranscriptError, read_file
 from .chapter_list import ChapterList
 from .drop_zone import DropZone
@@ -105,6 +107,7 @@ class MainWindow(QMainWindow):
         self.engine_factory = engine_factory
         self.options = options or Options()
         self.engine: TextModel | None = None
+        self.store: Store | None = None
         self.model_error: str | None = None
         self.items: list[Item] = []
         self.current: Item | None = None  # the selected item
@@ -538,7 +541,7 @@ class MainWindow(QMainWindow):
                 return
             item.state = "running"
             self._refresh_row(item)
-            summarizer = Summarizer(self.engine, self.options)
+            summarizer = Summarizer(self.engine, self.options, store=self._store())
             async with contextlib.aclosing(summarizer.run(item.transcript)) as events:
                 async for ev in events:
                     self._on_event(item, ev)
@@ -546,6 +549,16 @@ class MainWindow(QMainWindow):
             self.running = None
             if item.state in ("done", "failed", "stopped"):
                 self.itemFinished.emit(item.id)
+
+    def _store(self) -> Store | None:
+        """The results store, opened on first use. Without it (a damaged database) runs still work."""
+        if self.store is None:
+            try:
+                self.store = Store()
+            except (OSError, sqlite3.DatabaseError) as e:
+                log.warning("results store unavailable: %s", e)
+                self.statusBar().showMessage(f"Results will not be kept: {e}", 15000)
+        return self.store
 
     def _fail(self, item: Item, message: str) -> None:
         item.state, item.error = "failed", message
@@ -646,6 +659,9 @@ class MainWindow(QMainWindow):
                     await t
         if self.engine is not None:
             await self._close_engine(self.engine)
+        if self.store is not None:
+            self.store.close()
+            self.store = None
         self._closed.set()
 
     async def wait_closed(self) -> None:

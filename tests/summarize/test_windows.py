@@ -43,3 +43,12 @@ def test_cut_prefers_speaker_change() -> None:
 def test_oversized_segment_is_a_clear_error() -> None:
     with pytest.raises(PlanError, match="larger context"):
         plan_windows(segs(3), [10, 5000, 10], 3000)
+
+
+def test_no_scrap_window_after_speaker_cuts() -> None:
+    # speaker turns every 7 segments pull each cut back; the planner spreads the remainder instead of a scrap
+    s = [Segment(i * 10.0, i * 10.0 + 9, "AB"[(i // 7) % 2], "x") for i in range(300)]
+    w = plan_windows(s, [10] * 300, 1000)
+    assert w[-1].tokens >= 0.5 * max(x.tokens for x in w)
+    assert all(x.tokens <= 1000 for x in w)
+    assert w[-1].stop == 300

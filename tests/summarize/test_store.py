@@ -1,0 +1,90 @@
+"""The results store: a second run opens from it; a killed run resumes from the first unfinished window."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from app.engine import LlamaEngine
+from app.summarize import Finished, Options, Summarizer
+from app.summarize.store import Store
+from app.transcript import read_file
+from tests.conftest import DATA
+from tests.summarize.test_pipeline import Spy
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(engine, path: Path, options: Options | None = None):  # noqa: ANN001, ANN201
+    async def main():  # noqa: ANN202
+        store = Store()
+        try:
+            async with contextlib.aclosing(Summarizer(engine, options, store=store).run(read_file(path))) as evs:
+                return [ev async for ev in evs]
+        finally:
+            store.close()
+            await engine.close()
+
+    return asyncio.run(main())
+
+
+def test_second_run_opens_from_the_store(tiny_model: Path) -> None:
+    first = next(e for e in run(LlamaEngine(tiny_model), DATA / "premiere.txt") if isinstance(e, Finished)).result
+    spy = Spy(LlamaEngine(tiny_model))
+    events = run(spy, DATA / "premiere.txt")
+    second = next(e for e in events if isinstance(e, Finished)).result
+    assert spy.requests == []  # nothing was asked of the model
+    assert second.chapters == first.chapters and second.summary == first.summary
+    # other settings are another run
+    spy2 = Spy(LlamaEngine(tiny_model))
+    run(spy2, DATA / "premiere.txt", Options(min_chapter_s=30))
+    assert spy2.requests
+
+
+def _long_transcript(path: Path, minutes: int = 40) -> None:
+    lines = [f"{'Ann' if i % 3 else 'Ben'}: point number {i} about topic {i // 20}, with a few more words of detail."
+             for i in range(minutes * 4)]
+    path.write_text("\n".join(lines))
+
+
+def test_resume_after_kill(endless_model: Path, tmp_path: Path) -> None:
+    src = tmp_path / "meeting.txt"
+    _long_transcript(src)
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    args = [sys.executable, "-m", "app", "summarize", str(src), "--model", str(endless_model), "--format", "json",
+            "--window-tokens", "300"]
+    db = Path(os.environ["RECAP_DATA_DIR"]) / "recap.sqlite3"
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.time() + 120
+        done = 0
+        while time.time() < deadline and proc.poll() is None:
+            if db.exists():
+                with contextlib.closing(sqlite3.connect(db)) as c:
+                    with contextlib.suppress(sqlite3.OperationalError):
+                        done = c.execute("SELECT count(*) FROM windows").fetchone()[0]
+            if done >= 3:
+                break
+            time.sleep(0.01)
+        assert done >= 2 and proc.poll() is None, "the run ended before it could be killed"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    with contextlib.closing(sqlite3.connect(db)) as c:
+        assert c.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        stored = c.execute("SELECT count(*) FROM windows").fetchone()[0]
+    r = subprocess.run(args, env=env, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
+    stats = json.loads(r.stdout)["stats"]
+    assert stats["windows_reused"] == stored >= 2
+    assert stats["windows"] > stats["windows_reused"]
