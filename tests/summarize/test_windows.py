@@ -33,11 +33,13 @@ def test_windows_are_even_not_full_plus_scrap() -> None:
     assert max(x.tokens for x in w) - min(x.tokens for x in w) <= 30
 
 
-def test_cut_prefers_speaker_change() -> None:
-    speakers = ["A"] * 5 + ["B"] * 15  # the only speaker change is between segment 4 and 5
-    s = [Segment(i * 10.0, i * 10.0 + 9, speakers[i], "x") for i in range(20)]
-    w = plan_windows(s, [10] * 20, 80)  # target ~68 tokens -> a plain cut after segment 6; the turn is near
-    assert w[0].stop == 5
+def test_cuts_fall_on_speaker_changes_when_one_is_near() -> None:
+    # turns every 9 segments (90 tokens): each window's last quarter always holds one
+    s = [Segment(i * 10.0, i * 10.0 + 9, "AB"[(i // 9) % 2], "x") for i in range(400)]
+    w = plan_windows(s, [10] * 400, 1000)
+    assert len(w) > 3
+    for x in w[:-1]:
+        assert s[x.stop].speaker != s[x.stop - 1].speaker, x
 
 
 def test_oversized_segment_is_a_clear_error() -> None:
