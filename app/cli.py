@@ -18,11 +18,15 @@ import os
 import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 
+if TYPE_CHECKING:
+    from .summarize import Options
+
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-SUBCOMMANDS = ("inspect", "summarize")
+SUBCOMMANDS = ("inspect", "summarize", "presets")
 
 
 def _die(msg: str, code: int = EXIT_FAILED) -> int:
@@ -105,7 +109,7 @@ async def _summarize(  # noqa: ANN001
     n_ctx: int | None,
     threads: int | None,
     fresh: bool,
-    window_tokens: int | None,
+    options: Options,
 ) -> int:
     from .engine import LlamaEngine
     from .summarize import (
@@ -114,7 +118,6 @@ async def _summarize(  # noqa: ANN001
         Failed,
         Finished,
         Notice,
-        Options,
         Progress,
         Summarizer,
         SummaryDelta,
@@ -123,7 +126,6 @@ async def _summarize(  # noqa: ANN001
     from .transcript.timefmt import display_time
 
     engine = LlamaEngine(model_path, n_ctx=n_ctx, n_threads=threads)
-    options = Options(window_tokens=window_tokens) if window_tokens else Options()
     summarizer = Summarizer(engine, options, store=None if fresh else Store())
     loop = asyncio.get_running_loop()
     with contextlib.suppress(NotImplementedError, RuntimeError):
@@ -170,6 +172,26 @@ async def _summarize(  # noqa: ANN001
     return code
 
 
+def _options(a: argparse.Namespace) -> Options:
+    from .summarize import Options
+
+    kw: dict[str, object] = {"preset": a.preset, "language": a.language}
+    if a.window_tokens:
+        kw["window_tokens"] = a.window_tokens
+    return Options(**kw)  # type: ignore[arg-type]
+
+
+def cmd_presets(argv: list[str]) -> int:
+    from .summarize.presets import load_presets, user_presets_dir
+
+    ap = argparse.ArgumentParser(prog="recap presets", description="List the presets (what Recap writes).")
+    ap.parse_args(argv)
+    for p in load_presets().values():
+        print(f"{p.id:12} {p.name}: {p.description}")
+    print(f"\nYour own presets (TOML files, same fields) go in {user_presets_dir()}", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_summarize(argv: list[str]) -> int:
     from .transcript import TranscriptError, read_file
 
@@ -183,6 +205,13 @@ def cmd_summarize(argv: list[str]) -> int:
     ap.add_argument("--threads", type=int, help="CPU threads (default: physical cores)")
     ap.add_argument("--fps", type=float, default=30.0, help="frame rate of HH:MM:SS:FF timecodes")
     ap.add_argument("--window-tokens", type=int, help="transcript tokens per window (default 3000)")
+    ap.add_argument(
+        "--preset",
+        default="podcast",
+        help="podcast, meeting, lecture, interview, custom, general, "
+        "or the id of a preset in the settings folder's presets/ (see `recap presets`)",
+    )
+    ap.add_argument("--language", help="language to write in, e.g. German (default: the transcript's own)")
     ap.add_argument(
         "--fresh",
         action="store_true",
@@ -204,7 +233,7 @@ def cmd_summarize(argv: list[str]) -> int:
     except EngineError as e:
         return _die(str(e), EXIT_USAGE)
     try:
-        return asyncio.run(_summarize(t, model, a.format, a.ctx, a.threads, a.fresh, a.window_tokens))
+        return asyncio.run(_summarize(t, model, a.format, a.ctx, a.threads, a.fresh, _options(a)))
     except KeyboardInterrupt:
         return _die("stopped.", EXIT_INTERRUPTED)
 
@@ -233,7 +262,9 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in SUBCOMMANDS and not Path(argv[0]).exists():
         try:
-            return {"inspect": cmd_inspect, "summarize": cmd_summarize}[argv[0]](argv[1:])
+            return {"inspect": cmd_inspect, "summarize": cmd_summarize, "presets": cmd_presets}[argv[0]](
+                argv[1:]
+            )
         except BrokenPipeError:  # `recap inspect FILE | head`: the reader left, which is fine
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return EXIT_OK

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ..engine.errors import EngineError, GenerationCancelled, PromptTooLong
-from ..transcript import Transcript
+from ..transcript import Segment, Transcript
 from . import prompts
 from .chapters import ChapterList, chapter_grammar, parse_chapter_lines, stamp, window_starts
 from .citations import CitationFilter
@@ -33,6 +33,8 @@ from .events import (
     Stats,
     SummaryDelta,
 )
+from .language import detect
+from .presets import DEFAULT, Preset, get_preset
 from .store import Store, run_key
 from .windows import PlanError, Window, plan_windows
 
@@ -66,6 +68,8 @@ class Options:
     min_chapter_s: float = 60.0
     minutes_per_chapter: float = 5.0  # aim: roughly one chapter per 3-8 minutes
     use_grammar: bool = True
+    preset: str = "podcast"  # an id from resources/presets or the user's presets folder
+    language: str | None = None  # None: the transcript's own (detected); else a language name, e.g. "German"
     safety_tokens: int = 32  # slack between the measured prompt and the context's edge
 
 
@@ -85,7 +89,7 @@ class _Tally:
         self.capped += int(bool(s.hit_cap))
 
 
-PROMPTS_VERSION = 1  # part of the store key: change it when prompts change, so old results are not reused
+PROMPTS_VERSION = 2  # part of the store key: change it when prompts change, so old results are not reused
 
 
 class Summarizer:
@@ -95,6 +99,13 @@ class Summarizer:
         self.store = store
         self._stopped = False
         self._run_key: str | None = None
+        self.preset: Preset = DEFAULT
+        self.system = prompts.SYSTEM
+        self.language: str | None = None
+        self.units: list[
+            Segment
+        ] = []  # prompt lines: runs of one speaker's segments (prompts.group_segments)
+        self.lines: tuple[list[str], list[str]] = ([], [])
 
     def stop(self) -> None:
         """Stop this run: the running request aborts at once and no further request starts. Thread-safe."""
@@ -126,10 +137,19 @@ class Summarizer:
         m = self.model
         started = time.perf_counter()
         tally = _Tally()
+        self.preset = get_preset(o.preset)
+        self.language = o.language or detect(s.text for s in t.segments)
+        self.system = prompts.system_prompt(self.language)
         yield Progress("Loading model", 0.0)
         await m.load()
         if self.store is not None:
-            settings = {"options": asdict(o), "n_ctx": m.n_ctx, "prompts": PROMPTS_VERSION}
+            settings = {
+                "options": asdict(o),
+                "n_ctx": m.n_ctx,
+                "prompts": PROMPTS_VERSION,
+                "preset": asdict(self.preset) | {"path": None},
+                "system": self.system,
+            }
             self._run_key = run_key(t, m.model_path, settings)
             cached = self.store.get_result(self._run_key)
             if cached is not None:
@@ -143,13 +163,17 @@ class Summarizer:
                 yield Finished(cached)
                 return
         yield Progress("Measuring transcript", 0.02)
-        segs = t.segments
-        lines = [prompts.transcript_line(s) for s in segs]
-        line_tokens = [n + 1 for n in await m.count_tokens(lines)]  # +1: the newline between lines
-        transcript_tokens = sum(line_tokens)
-        budget = await self._window_budget(t)
+        segs = self.units = prompts.group_segments(t.segments)
+        full, cont = prompts.unit_lines(segs)
+        self.lines = (full, cont)
+        full_tokens = await m.count_tokens(full)
+        line_tokens = [n + 1 for n in await m.count_tokens(cont)]  # +1: the newline between lines
+        label = max((f + 1 - c for f, c in zip(full_tokens, line_tokens, strict=True)), default=0)
+        planned_tokens = sum(line_tokens)
+        transcript_tokens = sum(await m.count_tokens([s.text for s in t.segments]))
+        budget = await self._window_budget(t) - label  # room for the speaker on a window's first line
         windows = plan_windows(segs, line_tokens, budget)
-        cites = CitationFilter([s.start_s for s in segs])
+        cites = CitationFilter([s.start_s for s in t.segments])
         notes: list[str] = []
         reading_started = time.perf_counter()
         done_tokens = 0
@@ -157,15 +181,15 @@ class Summarizer:
         while i < len(windows):
             w = windows[i]
             n = len(windows)
-            fraction = 0.05 + 0.75 * done_tokens / max(1, transcript_tokens)
+            fraction = 0.05 + 0.75 * done_tokens / max(1, planned_tokens)
             eta = None
             if done_tokens:
                 rate = done_tokens / (time.perf_counter() - reading_started)
-                eta = (transcript_tokens - done_tokens) / rate + o.summary_max_tokens / max(1.0, rate / 10)
+                eta = (planned_tokens - done_tokens) / rate + o.summary_max_tokens / max(1.0, rate / 10)
             stage = f"Reading part {i + 1} of {n}" if n > 1 else "Reading transcript"
             yield Progress(stage, fraction, eta)
             try:
-                async for ev in self._window(t, w, n, lines, chapters, tally, notes, summary_parts, cites):
+                async for ev in self._window(t, w, n, chapters, tally, notes, summary_parts, cites):
                     yield ev
             except PromptTooLong as e:
                 # The measured prompt did not fit after all (titles so far grew, or a tokenizer quirk): cut the
@@ -218,6 +242,9 @@ class Summarizer:
         yield Progress("Done", 1.0, 0.0)
         yield Finished(result)
 
+    def _longest_task(self) -> str:
+        return max([self.preset.summary, self.preset.notes, prompts.SUMMARY_TASK], key=len)
+
     async def _window_budget(self, t: Transcript) -> int:
         """Tokens of transcript lines one window may carry: the context minus the fixed prompt parts (with the
         longest task and a full list of earlier chapter titles) minus the largest output reserved."""
@@ -225,13 +252,19 @@ class Summarizer:
         worst_titles = ["x" * 60] * 12
         fixed = await self.model.count_prompt(
             prompts.window_messages(
-                t, [], 99, 99, (0, 0), prompts.chapters_task(o.max_chapters_per_window, worst_titles)
+                t,
+                [],
+                99,
+                99,
+                (0, 0),
+                prompts.chapters_task(o.max_chapters_per_window, worst_titles),
+                self.system,
             )
         )
         fixed = max(
             fixed,
             await self.model.count_prompt(
-                prompts.window_messages(t, [], 99, 99, (0, 0), prompts.SUMMARY_TASK)
+                prompts.window_messages(t, [], 99, 99, (0, 0), self._longest_task(), self.system)
             ),
         )
         reserve = max(
@@ -265,7 +298,6 @@ class Summarizer:
         t: Transcript,
         w: Window,
         n: int,
-        lines: list[str],
         chapters: ChapterList,
         tally: _Tally,
         notes: list[str],
@@ -273,9 +305,10 @@ class Summarizer:
         cites: CitationFilter,
     ) -> AsyncIterator[Event]:
         o = self.options
-        segs = t.segments[w.first : w.stop]
+        segs = self.units[w.first : w.stop]
         span = (segs[0].start_s, segs[-1].end_s)
-        window_lines = lines[w.first : w.stop]
+        full, cont = self.lines
+        window_lines = [full[w.first], *cont[w.first + 1 : w.stop]]
         minutes = (span[1] - span[0]) / 60
         k = max(1, min(o.max_chapters_per_window, round(minutes / o.minutes_per_chapter)))
         starts = window_starts(segs)
@@ -289,7 +322,13 @@ class Summarizer:
             stored = None
             grammar = chapter_grammar(list(starts), k + 1) if o.use_grammar else None
             msgs = prompts.window_messages(
-                t, window_lines, w.index + 1, n, span, prompts.chapters_task(k, chapters.titles())
+                t,
+                window_lines,
+                w.index + 1,
+                n,
+                span,
+                prompts.chapters_task(k, chapters.titles()),
+                self.system,
             )
             text = await self._collect(msgs, (k + 1) * o.tokens_per_chapter_line, tally, grammar)
         for start_s, title in parse_chapter_lines(text, starts):
@@ -300,14 +339,14 @@ class Summarizer:
             if stored is None and self.store is not None and self._run_key is not None:
                 self.store.put_window(self._run_key, w.first, w.stop, text, None)
             yield Progress("Writing summary", 0.6, None)
-            msgs = prompts.window_messages(t, window_lines, 1, 1, span, prompts.SUMMARY_TASK)
+            msgs = prompts.window_messages(t, window_lines, 1, 1, span, self.preset.summary, self.system)
             async for ev in self._stream_summary(msgs, tally, summary_parts, cites):
                 yield ev
             return
         if stored is not None and stored[1] is not None:
             notes.append(stored[1])
             return
-        msgs = prompts.window_messages(t, window_lines, w.index + 1, n, span, prompts.NOTES_TASK)
+        msgs = prompts.window_messages(t, window_lines, w.index + 1, n, span, self.preset.notes, self.system)
         note = cites.apply(await self._collect(msgs, o.notes_max_tokens, tally))
         if not note.strip():
             note = f"- [{stamp(span[0])}] (no notes for this part)"
@@ -339,7 +378,7 @@ class Summarizer:
         o = self.options
         level = 0
         while True:
-            msgs = prompts.reduce_messages(t, notes, final=True)
+            msgs = prompts.reduce_messages(t, notes, True, self.system, self.preset.summary)
             need = await self.model.count_prompt(msgs) + o.summary_max_tokens + o.safety_tokens
             if need <= self.model.n_ctx or len(notes) <= 1:
                 break
@@ -349,7 +388,7 @@ class Summarizer:
             yield Progress(f"Combining notes (level {level})", 0.85, None)
             condensed = []
             for g in range(0, len(notes), size):
-                part = prompts.reduce_messages(t, notes[g : g + size], final=False)
+                part = prompts.reduce_messages(t, notes[g : g + size], False, self.system)
                 condensed.append(cites.apply(await self._collect(part, o.notes_max_tokens, tally)))
             if len(condensed) >= len(notes):  # no progress: condensing cannot shrink this further
                 raise PlanError("The notes are too long to combine within the model's context.")

@@ -14,12 +14,66 @@ SYSTEM = (
     "Use only what the transcript says. Write in the language of the transcript."
 )
 
+
+def system_prompt(language: str | None) -> str:
+    """The shared instructions. The output language is set here, in the system message of every request, so it
+    holds for every window and every reduce step."""
+    if not language:
+        return SYSTEM
+    return SYSTEM.replace("Write in the language of the transcript.", f"Write in {language}.")
+
+
 Message = dict[str, str]
 
 
 def transcript_line(seg: Segment) -> str:
     who = f"{seg.speaker}: " if seg.speaker else ""
     return f"[{stamp(seg.start_s)}] {who}{seg.text}"
+
+
+def group_segments(
+    segments: Sequence[Segment], max_s: float = 30.0, max_words: int = 80, pause_s: float = 2.0
+) -> list[Segment]:
+    """Units of prompt text: runs of one speaker's consecutive segments, up to ~30 s or 80 words, split at pauses.
+    Each unit starts at a real segment start, so chapter times stay real. A line per unit instead of per segment:
+    subtitle-style transcripts have a segment every few seconds, and "[00:01:23] spk_0: " on each would make the
+    model read a third more tokens than the transcript has."""
+    units: list[Segment] = []
+    first: Segment | None = None
+    texts: list[str] = []
+    words = 0
+    end = 0.0
+    for s in segments:
+        n = len(s.text.split())
+        if first is not None and (
+            s.speaker != first.speaker
+            or s.start_s - end >= pause_s
+            or s.end_s - first.start_s > max_s
+            or words + n > max_words
+        ):
+            units.append(Segment(first.start_s, end, first.speaker, " ".join(texts)))
+            first = None
+        if first is None:
+            first, texts, words = s, [], 0
+        texts.append(s.text)
+        words += n
+        end = max(end, s.end_s) if texts[:-1] else s.end_s
+    if first is not None:
+        units.append(Segment(first.start_s, end, first.speaker, " ".join(texts)))
+    return units
+
+
+def unit_lines(units: Sequence[Segment]) -> tuple[list[str], list[str]]:
+    """(full, continued): each unit's line with its speaker, and without it when the speaker is the one of the
+    line above (a window's first line always uses the full form)."""
+    full = [transcript_line(u) for u in units]
+    cont = [
+        transcript_line(Segment(u.start_s, u.end_s, None, u.text))
+        if i and units[i - 1].speaker == u.speaker
+        else f
+        for i, (u, f) in enumerate(zip(units, full, strict=True))
+    ]
+    return full, cont
 
 
 def _about(t: Transcript) -> str:
@@ -32,7 +86,13 @@ def _about(t: Transcript) -> str:
 
 
 def window_messages(
-    t: Transcript, lines: Sequence[str], part: int, parts: int, span: tuple[float, float], task: str
+    t: Transcript,
+    lines: Sequence[str],
+    part: int,
+    parts: int,
+    span: tuple[float, float],
+    task: str,
+    system: str = SYSTEM,
 ) -> list[Message]:
     where = f"part {part} of {parts} " if parts > 1 else ""
     head = (
@@ -40,7 +100,7 @@ def window_messages(
         "Each line starts with [hh:mm:ss], the moment it was said.\n\n"
     )
     return [
-        {"role": "system", "content": SYSTEM},
+        {"role": "system", "content": system},
         {"role": "user", "content": head + "\n".join(lines) + "\n\n" + task},
     ]
 
@@ -73,16 +133,16 @@ SUMMARY_TASK = (
 )
 
 
-def reduce_messages(t: Transcript, notes: Sequence[str], final: bool) -> list[Message]:
-    task = (
-        "Task: write the summary of the whole transcript: one short paragraph, then the key points as 3 to 8 "
-        "bullet points. Start each bullet with its [hh:mm:ss], exactly as in the notes."
-        if final
-        else "Task: combine these notes into at most 8 bullet points, keeping each [hh:mm:ss] exactly."
-    )
+REDUCE_TASK = "Task: combine these notes into at most 8 bullet points, keeping each [hh:mm:ss] exactly."
+
+
+def reduce_messages(
+    t: Transcript, notes: Sequence[str], final: bool, system: str = SYSTEM, summary_task: str = SUMMARY_TASK
+) -> list[Message]:
+    task = (summary_task + " Keep each [hh:mm:ss] exactly as in the notes.") if final else REDUCE_TASK
     body = "\n".join(n.strip() for n in notes if n.strip())
     return [
-        {"role": "system", "content": SYSTEM},
+        {"role": "system", "content": system},
         {
             "role": "user",
             "content": f"{_about(t)}Notes on the transcript, in order. Each starts with the [hh:mm:ss] where it "

@@ -13,15 +13,17 @@ import contextlib
 import logging
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QComboBox,
     QFileDialog,
     QFrame,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -52,6 +54,9 @@ from ..summarize import (
     SummaryDelta,
     TextModel,
 )
+from ..summarize.language import LANGUAGES
+from ..summarize.presets import DEFAULT as DEFAULT_PRESET
+from ..summarize.presets import Preset, load_presets, save_user_preset
 from ..summarize.store import Store
 from ..transcript import Transcript, TranscriptError, read_file
 from .chapter_list import ChapterList
@@ -105,7 +110,12 @@ class MainWindow(QMainWindow):
         self.loop = loop
         self.config = config or Config()
         self.engine_factory = engine_factory
-        self.options = options or Options()
+        base = options or Options()
+        self.options = replace(
+            base,
+            preset=self.config.get("preset", base.preset),
+            language=self.config.get("language", base.language),
+        )
         self.engine: TextModel | None = None
         self.store: Store | None = None
         self.model_error: str | None = None
@@ -172,6 +182,31 @@ class MainWindow(QMainWindow):
         spacer.setSizePolicy(
             spacer.sizePolicy().horizontalPolicy().Expanding, spacer.sizePolicy().verticalPolicy()
         )
+        tb.addSeparator()
+        tb.addWidget(QLabel(" Write: "))
+        self.preset_box = QComboBox()
+        self.preset_box.setAccessibleName("Preset")
+        self.preset_box.setToolTip("What Recap writes: show notes, minutes, lecture notes, interview themes…")
+        self.presets = load_presets()
+        for p in self.presets.values():
+            self.preset_box.addItem(p.name, p.id)
+        self.preset_box.currentIndexChanged.connect(self._preset_changed)
+        tb.addWidget(self.preset_box)
+        self.edit_preset_action = QAction("Edit…", self)
+        self.edit_preset_action.setToolTip("Write your own instructions (the Custom preset)")
+        self.edit_preset_action.triggered.connect(self.edit_custom_preset)
+        tb.addAction(self.edit_preset_action)
+        tb.addWidget(QLabel(" in "))
+        self.language_box = QComboBox()
+        self.language_box.setAccessibleName("Output language")
+        self.language_box.setToolTip(
+            "The language of the summary and chapters (default: the transcript's own)"
+        )
+        self.language_box.addItem("the transcript's language", None)
+        for lang in LANGUAGES:
+            self.language_box.addItem(lang, lang)
+        self.language_box.currentIndexChanged.connect(self._language_changed)
+        tb.addWidget(self.language_box)
         tb.addWidget(spacer)
         self.model_label = QLabel()
         self.model_label.setAccessibleName("Model in use")
@@ -258,7 +293,56 @@ class MainWindow(QMainWindow):
         cl.addWidget(outer, 1)
         cl.addWidget(self.progress)
         self.setCentralWidget(central)
+        self._select_box(self.preset_box, self.options.preset)
+        self._select_box(self.language_box, self.options.language)
         self._sync_actions()
+
+    @staticmethod
+    def _select_box(box: QComboBox, value: object) -> None:
+        i = box.findData(value)
+        box.setCurrentIndex(max(0, i))
+
+    def _preset_changed(self, _index: int) -> None:
+        preset_id = self.preset_box.currentData()
+        self.options = replace(self.options, preset=preset_id)
+        self.config.set("preset", preset_id)
+        p = self.presets.get(preset_id)
+        self.preset_box.setToolTip(p.description if p else "")
+        self.edit_preset_action.setVisible(preset_id == "custom")
+
+    def _language_changed(self, _index: int) -> None:
+        self.options = replace(self.options, language=self.language_box.currentData())
+        self.config.set("language", self.options.language)
+
+    def edit_custom_preset(self) -> None:
+        """The Custom preset's instructions, typed here and kept in the user's presets folder."""
+        current = self.presets.get("custom")
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle("Custom instructions")
+        dialog.setLabelText(
+            "What should Recap write? Keep “[hh:mm:ss]” in the instructions so each point links to the transcript."
+        )
+        dialog.setOption(QInputDialog.InputDialogOption.UsePlainTextEditForTextInput, True)
+        dialog.setTextValue(current.summary if current else "")
+        dialog.textValueSelected.connect(self._save_custom)
+        dialog.open()  # not exec(): no nested event loop
+        self._custom_dialog = dialog
+
+    def _save_custom(self, text: str) -> None:
+        base = self.presets.get("custom")
+        text = " ".join(text.split())
+        if not text:
+            return
+        preset = Preset(
+            "custom",
+            "Custom",
+            "Your own instructions.",
+            base.notes if base else DEFAULT_PRESET.notes,
+            text,
+        )
+        save_user_preset(preset)
+        self.presets = load_presets()
+        self.statusBar().showMessage("Custom instructions saved.", 5000)
 
     # ---- model -----------------------------------------------------------------------------------------------
 

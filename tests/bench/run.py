@@ -329,25 +329,16 @@ def bench_gui(models: dict[str, Path], quick: bool) -> dict[str, Any]:
         "p99_ms": round(pct(all_late, 99), 1),
         "ticks": len(all_late),
     }
-    # token-to-screen: the summary request's pieces (emitted after the summary stage began), each matched to the
-    # first insertion into the view that covers it, then to the first paint after that insertion
-    emitted = [(t, n) for t, n in d["emitted"] if d["summary_start"] and t >= d["summary_start"]]
-    shown, paints = d["shown"], d["paints"]
+    # token-to-screen: each piece of the summary request (emitted after the summary stage began) is on screen at
+    # the first paint that follows the first insertion into the view made after the piece left the model
+    emitted = [t for t, _n in d["emitted"] if d["summary_start"] and t >= d["summary_start"]]
+    inserted, paints = [t for t, _ in d["shown"]], d["paints"]
     latencies = []
-    cum = 0
-    si = pi = 0
-    for t, n in emitted:
-        cum += n
-        while si < len(shown) and shown[si][1] < cum:
-            si += 1
-        if si == len(shown):
-            break
-        inserted = shown[si][0]
-        while pi < len(paints) and paints[pi] < inserted:
-            pi += 1
-        if pi == len(paints):
-            break
-        latencies.append((paints[pi] - t) * 1000)
+    for t in emitted:
+        ins = next((x for x in inserted if x >= t), t)
+        paint = next((p for p in paints if p >= ins), None)
+        if paint is not None:
+            latencies.append((paint - t) * 1000)
     return {
         "transcript": source.name,
         "state": d["state"],
@@ -369,7 +360,7 @@ def bench_stop(models: dict[str, Path], trials: int) -> dict[str, Any]:
     from app.engine import GenerationCancelled, LlamaEngine
 
     rng = random.Random(7)
-    long_msgs = [SHORT[0], {"role": "user", "content": "Hello there friends and family " * 300}]
+    long_msgs = [SHORT[0], {"role": "user", "content": "Hello there friends and family " * 100}]
     out: dict[str, list[float]] = {"load": [], "prompt": [], "generating": []}
 
     async def one(phase: str) -> float:
@@ -389,9 +380,7 @@ def bench_stop(models: dict[str, Path], trials: int) -> dict[str, Any]:
                     await asyncio.sleep(0.0005)
                 return time.perf_counter() - t0
             await engine.load()
-            if phase == "generating":  # fill the cache so generation starts at once
-                async for _ in engine.stream(long_msgs, max_tokens=1):
-                    pass
+            msgs = long_msgs if phase == "prompt" else SHORT  # a short prompt: generation starts at once
             t0 = 0.0
 
             async def stopper() -> None:
@@ -404,7 +393,7 @@ def bench_stop(models: dict[str, Path], trials: int) -> dict[str, Any]:
 
             task = asyncio.ensure_future(stopper())
             with contextlib.suppress(GenerationCancelled):
-                async for _ in engine.stream(long_msgs, max_tokens=2000):
+                async for _ in engine.stream(msgs, max_tokens=2000):
                     pass
             while engine.phase != "idle":
                 await asyncio.sleep(0.0005)
@@ -558,10 +547,14 @@ def main() -> int:
     ap.add_argument("--quick", action="store_true", help="fewer runs and the 32-minute seed for the pipeline")
     ap.add_argument("--only", nargs="*", help="engine prompt pipeline gui stop startup memory")
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--merge", action="store_true", help="keep the other figures of results/latest.json")
     a = ap.parse_args()
     runs = 2 if a.quick else a.runs
     only = set(a.only or ["engine", "prompt", "pipeline", "gui", "stop", "startup", "memory"])
-    results: dict[str, Any] = {"machine": machine()}
+    results: dict[str, Any] = {}
+    if a.merge and (RESULTS / "latest.json").exists():
+        results = json.loads((RESULTS / "latest.json").read_text())
+    results["machine"] = machine()
     models = build_models()
     steps: list[tuple[str, Callable[[], Any]]] = [
         ("engine", lambda: bench_engine_overhead(models, runs)),
@@ -575,7 +568,7 @@ def main() -> int:
     for name, fn in steps:
         if name not in only:
             continue
-        if name == "pipeline" and "prompt" not in results:
+        if name == "pipeline" and "prompt" not in only:
             results["prompt"] = bench_prompt_speed(models["read"], runs)
         t0 = time.perf_counter()
         print(f"== {name} …", file=sys.stderr, flush=True)

@@ -211,3 +211,35 @@ def test_model_context_too_small_is_a_clear_failure(tiny_model: Path) -> None:
     events = collect(LlamaEngine(tiny_model, n_ctx=256), t)
     assert isinstance(events[-1], Failed)
     assert "context" in events[-1].message
+
+
+def test_topic_continuing_over_a_window_boundary_stays_one_chapter() -> None:
+    import re
+
+    t = read_file(DATA / "premiere.txt")  # segment starts 5.0, 20.6, 62.1, 191.0
+
+    class ByTask(ScriptedModel):
+        """Scripted (a stand-in): every window's chapter answer opens with the running topic again."""
+
+        async def stream(self, messages, *, max_tokens, grammar=None):  # noqa: ANN001, ANN201
+            user = messages[-1]["content"]
+            stamps = re.findall(r"^\[(\d\d:\d\d:\d\d)\]", user, re.M)
+            if "chapters where the topic changes" in user:
+                answer = f"[{stamps[0]}] Bread basics\n" + (
+                    "[00:03:11] Ovens and steam\n" if "00:03:11" in stamps else ""
+                )
+            elif "Notes on the transcript" in user:
+                answer = "Summary [00:00:05]."
+            else:
+                answer = f"- [{stamps[0]}] a point\n"
+            self.asked.append(answer)
+            for i in range(0, len(answer), 3):
+                yield answer[i : i + 3]
+
+    model = ByTask([])
+    model.asked = []
+    events = collect(model, t, Options(use_grammar=False, window_tokens=60, min_chapter_s=30))
+    r = next(e for e in events if isinstance(e, Finished)).result
+    assert r.stats.windows >= 2
+    assert sum("Bread basics" in a for a in model.asked) == r.stats.windows  # proposed again in every window
+    assert [(c.start_s, c.title) for c in r.chapters] == [(0.0, "Bread basics"), (191.0, "Ovens and steam")]

@@ -27,7 +27,9 @@ def run(engine, path: Path, options: Options | None = None):  # noqa: ANN001, AN
     async def main():  # noqa: ANN202
         store = Store()
         try:
-            async with contextlib.aclosing(Summarizer(engine, options, store=store).run(read_file(path))) as evs:
+            async with contextlib.aclosing(
+                Summarizer(engine, options, store=store).run(read_file(path))
+            ) as evs:
                 return [ev async for ev in evs]
         finally:
             store.close()
@@ -37,7 +39,9 @@ def run(engine, path: Path, options: Options | None = None):  # noqa: ANN001, AN
 
 
 def test_second_run_opens_from_the_store(tiny_model: Path) -> None:
-    first = next(e for e in run(LlamaEngine(tiny_model), DATA / "premiere.txt") if isinstance(e, Finished)).result
+    first = next(
+        e for e in run(LlamaEngine(tiny_model), DATA / "premiere.txt") if isinstance(e, Finished)
+    ).result
     spy = Spy(LlamaEngine(tiny_model))
     events = run(spy, DATA / "premiere.txt")
     second = next(e for e in events if isinstance(e, Finished)).result
@@ -50,8 +54,10 @@ def test_second_run_opens_from_the_store(tiny_model: Path) -> None:
 
 
 def _long_transcript(path: Path, minutes: int = 40) -> None:
-    lines = [f"{'Ann' if i % 3 else 'Ben'}: point number {i} about topic {i // 20}, with a few more words of detail."
-             for i in range(minutes * 4)]
+    lines = [
+        f"{'Ann' if i % 3 else 'Ben'}: point number {i} about topic {i // 20}, with a few more words of detail."
+        for i in range(minutes * 4)
+    ]
     path.write_text("\n".join(lines))
 
 
@@ -59,8 +65,19 @@ def test_resume_after_kill(endless_model: Path, tmp_path: Path) -> None:
     src = tmp_path / "meeting.txt"
     _long_transcript(src)
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    args = [sys.executable, "-m", "app", "summarize", str(src), "--model", str(endless_model), "--format", "json",
-            "--window-tokens", "300"]
+    args = [
+        sys.executable,
+        "-m",
+        "app",
+        "summarize",
+        str(src),
+        "--model",
+        str(endless_model),
+        "--format",
+        "json",
+        "--window-tokens",
+        "300",
+    ]
     db = Path(os.environ["RECAP_DATA_DIR"]) / "recap.sqlite3"
     proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
@@ -68,9 +85,11 @@ def test_resume_after_kill(endless_model: Path, tmp_path: Path) -> None:
         done = 0
         while time.time() < deadline and proc.poll() is None:
             if db.exists():
-                with contextlib.closing(sqlite3.connect(db)) as c:
-                    with contextlib.suppress(sqlite3.OperationalError):
-                        done = c.execute("SELECT count(*) FROM windows").fetchone()[0]
+                with (
+                    contextlib.closing(sqlite3.connect(db)) as c,
+                    contextlib.suppress(sqlite3.OperationalError),
+                ):
+                    done = c.execute("SELECT count(*) FROM windows").fetchone()[0]
             if done >= 3:
                 break
             time.sleep(0.01)
@@ -88,3 +107,43 @@ def test_resume_after_kill(endless_model: Path, tmp_path: Path) -> None:
     stats = json.loads(r.stdout)["stats"]
     assert stats["windows_reused"] == stored >= 2
     assert stats["windows"] > stats["windows_reused"]
+
+
+def test_ten_kills_at_random_points_lose_nothing(endless_model: Path, tmp_path: Path) -> None:
+    """The window process (`recap --exit-when-done`) is SIGKILLed ten times at random points of a run. After
+    each kill the settings file and the results database are intact, finished windows never go away, and the
+    last run resumes from where the kills left it."""
+    import random
+
+    src = tmp_path / "meeting.txt"
+    _long_transcript(src, minutes=480)
+    cfg = Path(os.environ["RECAP_CONFIG_DIR"])
+    db = Path(os.environ["RECAP_DATA_DIR"]) / "recap.sqlite3"
+    env = dict(os.environ, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="offscreen")
+    args = [sys.executable, "-m", "app", "--exit-when-done", "--model", str(endless_model), str(src)]
+    rng = random.Random(5)
+    stored = 0
+    kills = 0
+    for _ in range(10):
+        proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.3, 2.5))
+        if proc.poll() is not None:
+            break  # it finished before this kill: everything was already done
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        kills += 1
+        settings = json.loads((cfg / "settings.json").read_text())
+        assert settings["model_path"] == str(endless_model)
+        if db.exists():
+            with contextlib.closing(sqlite3.connect(db)) as c:
+                assert c.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+                now = c.execute("SELECT count(*) FROM windows").fetchone()[0]
+            assert now >= stored
+            stored = now
+    assert kills >= 5
+    r = subprocess.run(args, env=env, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
+    with contextlib.closing(sqlite3.connect(db)) as c:
+        assert c.execute("SELECT count(*) FROM runs").fetchone()[0] == 1
+        stats = json.loads(c.execute("SELECT result FROM runs").fetchone()[0])["stats"]
+    assert stats["windows_reused"] == stored > 0

@@ -266,7 +266,7 @@ def test_backwards_and_overlapping_times_sorted_and_reported() -> None:
 
 def test_unknown_json_shape_is_a_sentence() -> None:
     with pytest.raises(TranscriptError, match="shape Recap does not know .*foo, bar"):
-        read_file(F / "unknown_shape.json")
+        read_file(DATA / "bad" / "unknown_shape.json")
 
 
 def test_damaged_json_is_a_sentence(tmp_path) -> None:  # noqa: ANN001

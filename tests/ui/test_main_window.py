@@ -67,8 +67,8 @@ def test_empty_state_is_a_drop_zone_and_no_model_says_so(make_window) -> None:  
     assert w.banner.isVisible() and "GGUF" in w.banner_text.text()
 
 
-def test_drop_file_streams_chapters_and_summary_to_finished(make_window, aloop, tiny_model) -> None:  # noqa: ANN001
-    w = make_window(tiny_model)
+def test_drop_file_streams_chapters_and_summary_to_finished(make_window, aloop, endless_model) -> None:  # noqa: ANN001
+    w = make_window(endless_model)
     seen_chapters: list[int] = []
     w.chapter_list.model().rowsInserted.connect(lambda *_: seen_chapters.append(w.chapter_list.count()))
     drop(w, DATA / "premiere.txt")
@@ -261,3 +261,26 @@ def test_app_process_summarizes_argv_files_and_exits(tiny_model, tmp_path) -> No
     assert (tmp_path / "settings.json").read_text().count(str(tiny_model)) == 1  # --model is remembered
     r = subprocess.run([*args, str(DATA / "empty.txt")], env=env, capture_output=True, text=True, timeout=120)
     assert r.returncode == 1, r.stderr[-2000:]
+
+
+def test_preset_and_language_choices_are_remembered(make_window, aloop) -> None:  # noqa: ANN001
+    w = make_window()
+    w._select_box(w.preset_box, "meeting")
+    w._select_box(w.language_box, "German")
+    assert w.options.preset == "meeting" and w.options.language == "German"
+    assert not w.edit_preset_action.isVisible()
+    w2 = make_window()  # a restart
+    assert w2.preset_box.currentData() == "meeting" and w2.options.preset == "meeting"
+    assert w2.language_box.currentData() == "German" and w2.options.language == "German"
+
+
+def test_custom_instructions_are_saved(make_window, aloop) -> None:  # noqa: ANN001
+    from app.summarize.presets import load_presets
+
+    w = make_window()
+    w._select_box(w.preset_box, "custom")
+    w.edit_preset_action.trigger()
+    dialog = w._custom_dialog
+    dialog.setTextValue("Task: list every tool mentioned, each with its [hh:mm:ss].")
+    dialog.accept()
+    assert load_presets()["custom"].summary == "Task: list every tool mentioned, each with its [hh:mm:ss]."
