@@ -207,6 +207,9 @@ def write_model(
         embd = embd.astype(np.float32)
         embd[:, 0] = 10.0
         embd[special_ids, 0] = -10.0 if eog == "never" else 20.0
+        # Padded to a real model's vocabulary size, the [PAD] tokens (after the specials) detokenize to nothing:
+        # keep them out of reach too, so the model writes visible text. Every logit is still computed.
+        embd[max(special_ids) + 1 :, 0] = -10.0
         embd = embd.astype(float_type)
     writer.add_tensor("token_embd.weight", embd)
     writer.add_tensor("output_norm.weight", ones(n_embd))

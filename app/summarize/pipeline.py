@@ -170,7 +170,9 @@ class Summarizer:
         line_tokens = [n + 1 for n in await m.count_tokens(cont)]  # +1: the newline between lines
         label = max((f + 1 - c for f, c in zip(full_tokens, line_tokens, strict=True)), default=0)
         planned_tokens = sum(line_tokens)
-        transcript_tokens = sum(await m.count_tokens([s.text for s in t.segments]))
+        # The transcript's content: who said what ("Speaker: text"), without our timestamps and instructions.
+        content = [f"{s.speaker}: {s.text}" if s.speaker else s.text for s in t.segments]
+        transcript_tokens = sum(await m.count_tokens(content))
         budget = await self._window_budget(t) - label  # room for the speaker on a window's first line
         windows = plan_windows(segs, line_tokens, budget)
         cites = CitationFilter([s.start_s for s in t.segments])

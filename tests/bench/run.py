@@ -239,6 +239,7 @@ def bench_pipeline(models: dict[str, Path], prompt_speed: float, quick: bool) ->
         source = SAMPLE
     d = run_child(PIPELINE_CHILD, str(models["read"]), str(source), str(ROOT))
     st = d["stats"]
+    file_tokens = _file_tokens(models["read"], source)
     speed = st["transcript_tokens"] / d["seconds"]
     return {
         "transcript": source.name,
@@ -249,10 +250,23 @@ def bench_pipeline(models: dict[str, Path], prompt_speed: float, quick: bool) ->
         "transcript_tok_s": round(speed, 1),
         "ratio_to_llama_prompt_speed": round(speed / prompt_speed, 3),
         "prompt_evaluated_over_transcript": round(st["prompt_tokens"] / st["transcript_tokens"], 3),
+        "file_tokens": file_tokens,
+        "prompt_evaluated_over_file_tokens": round(st["prompt_tokens"] / file_tokens, 3),
+        "prompt_tokens_evaluated": st["prompt_tokens"],
         "generated_tokens": st["generated_tokens"],
         "peak_rss_mb": round(d["peak_rss_mb"], 1),
         "goal": "ratio >= 0.7; evaluated/transcript <= 1.3",
     }
+
+
+def _file_tokens(model: Path, source: Path) -> int:
+    """The whole file as the user has it, tokenized once (how ../shared/seeds/README.md counts ~24k for 000)."""
+    import llama_cpp
+
+    llm = llama_cpp.Llama(str(model), vocab_only=True, verbose=False)
+    n = len(llm.tokenize(source.read_text().encode(), add_bos=False))
+    llm.close()
+    return n
 
 
 # ---- 3 + 4. responsiveness and token-to-screen, in the GUI ---------------------------------------------------------
