@@ -147,12 +147,6 @@ def decode(data: bytes, name: str = "the file") -> tuple[str, str]:
         text = data.decode("utf-8")
         enc = "utf-8"
     except UnicodeDecodeError:
-        enc16 = _utf16_by_nuls(data)
-        if enc16:
-            try:
-                return normalize_newlines(data.decode(enc16)), enc16
-            except UnicodeDecodeError:
-                pass
         if b"\x00" in data[:65536]:
             raise TranscriptError(f"“{name}” is a binary file, not a transcript.") from None
         text, enc = _detect(data, name)
