@@ -235,3 +235,13 @@ def test_reader_fuzz_mutated_samples(sample: Path, edits: list[tuple[int, int, b
     except TranscriptError:
         return
     assert t.segments and all(s.end_s >= s.start_s for s in t.segments)
+
+
+def test_fuzz_regression_html_marked_section() -> None:
+    """Found by the atheris run (tests/bench/fuzz_reader.py): html.parser raised AssertionError on `<![ime`."""
+    data = (DATA / "fuzz-html-marked-section.bin").read_bytes()
+    try:
+        text, enc = decode(data, "fuzz")
+        read_text(text, encoding=enc)
+    except TranscriptError:
+        pass

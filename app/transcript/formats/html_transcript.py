@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 from html.parser import HTMLParser
 
-from ..model import Parsed, Segment
+from ..model import Parsed, Segment, TranscriptError
 from .common import parse_ts
 
 NAME = "podcasting2-html"
@@ -77,8 +77,14 @@ class _Reader(HTMLParser):
 
 def parse(text: str, *, fps: float = 30.0) -> Parsed:
     r = _Reader()
-    r.feed(text)
-    r.close()
+    try:
+        r.feed(text)
+        r.close()
+    except (
+        AssertionError,
+        ValueError,
+    ) as e:  # html.parser asserts on some malformed declarations (found by fuzzing)
+        raise TranscriptError(f"This HTML transcript is malformed and cannot be read ({e}).") from e
     r._flush()
     warnings: list[str] = []
     segments: list[Segment] = []
