@@ -191,14 +191,20 @@ def bench_prompt_speed(model: Path, runs: int, n: int = 512) -> dict[str, Any]:
     return {"tok_s": round(statistics.median(speeds[1:]), 1), "tokens": len(toks), "runs": runs}
 
 
-PIPELINE_CHILD = r"""
-import asyncio, contextlib, json, sys, time
-sys.path.insert(0, sys.argv[3])
+# Shared by the child scripts that report their own peak memory.
+PEAK_MB = r"""
 def peak_mb():
     # VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec, so a child would report its parent's peak
     for line in open("/proc/self/status"):
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
+"""
+
+PIPELINE_CHILD = (
+    PEAK_MB
+    + r"""
+import asyncio, contextlib, json, sys, time
+sys.path.insert(0, sys.argv[3])
 
 from app.engine import LlamaEngine
 from app.summarize import ChapterFound, Finished, Summarizer, Progress
@@ -220,6 +226,7 @@ total, first, r = asyncio.run(main())
 print(json.dumps({"seconds": total, "first_chapter_s": first, "stats": r.stats.to_dict(),
                   "chapters": len(r.chapters), "peak_rss_mb": peak_mb()}))
 """
+)
 
 
 def run_child(
@@ -509,14 +516,11 @@ def _speaker_transcript(hours: float) -> str:
     return "\n".join(lines)
 
 
-MEMORY_CHILD = r"""
+MEMORY_CHILD = (
+    PEAK_MB
+    + r"""
 import asyncio, contextlib, json, sys
 sys.path.insert(0, sys.argv[3])
-def peak_mb():
-    # VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec, so a child would report its parent's peak
-    for line in open("/proc/self/status"):
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
 
 from app.engine import LlamaEngine
 from app.summarize import Finished, Summarizer
@@ -533,6 +537,7 @@ r = asyncio.run(main())
 print(json.dumps({"peak_rss_mb": peak_mb(),
                   "windows": r.stats.windows}))
 """
+)
 
 
 def bench_memory(tiny: Path) -> dict[str, Any]:
