@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import codecs
 import os
+import stat
+import time
 from pathlib import Path
+from typing import BinaryIO
 
 from .model import TranscriptError
 
@@ -71,37 +74,60 @@ def sniff_binary(head: bytes) -> str | None:
     return None
 
 
+READ_ATTEMPTS = 3  # a file that is still being written gets this many tries before Recap gives up
+RETRY_DELAY_S = 0.2
+
+
+def _read_all(f: BinaryIO, limit: int) -> bytes:
+    return f.read(limit)
+
+
+def _changed(before: os.stat_result, after: os.stat_result, data: bytes) -> bool:
+    """Whether the file changed while it was read: its size or modification time moved, or the bytes read are not
+    the size it had (special files such as /proc report size 0 and are left alone)."""
+    if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns):
+        return True
+    return stat.S_ISREG(after.st_mode) and after.st_size > 0 and len(data) != after.st_size
+
+
 def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
-    """Read a file for the reader, turning every OS failure into a sentence."""
+    """Read a file for the reader, turning every OS failure into a sentence. A file that changes while it is read
+    (a transcription tool still writing it) is read again, up to READ_ATTEMPTS times; one that vanishes after it
+    was opened is still read whole (the open file keeps its data)."""
     name = path.name
-    try:
-        if path.is_dir():
-            raise TranscriptError(f"“{name}” is a folder, not a transcript file.")
-        size = path.stat().st_size
-    except TranscriptError:
-        raise
-    except FileNotFoundError as e:
-        raise TranscriptError(f"“{name}” no longer exists.") from e
-    except PermissionError as e:
-        raise TranscriptError(f"Recap may not read “{name}” (permission denied).") from e
-    except OSError as e:
-        raise TranscriptError(f"“{name}” could not be read: {e.strerror or e}.") from e
-    if size > max_bytes:
-        raise TranscriptError(
-            f"“{name}” is {size / 2**20:.0f} MB; Recap reads transcripts up to {max_bytes / 2**20:.0f} MB."
-        )
-    try:
-        with open(path, "rb") as f:
-            data = f.read(max_bytes + 1)
-    except PermissionError as e:
-        raise TranscriptError(f"Recap may not read “{name}” (permission denied).") from e
-    except OSError as e:
-        raise TranscriptError(
-            f"“{name}” could not be read: {e.strerror or os.strerror(e.errno or 0)}."
-        ) from e
-    if len(data) > max_bytes:
-        raise TranscriptError(f"“{name}” grew past {max_bytes / 2**20:.0f} MB while it was being read.")
-    return data
+    if path.is_dir():
+        raise TranscriptError(f"“{name}” is a folder, not a transcript file.")
+    for attempt in range(READ_ATTEMPTS):
+        try:
+            with open(path, "rb") as f:
+                before = os.fstat(f.fileno())
+                if before.st_size > max_bytes:
+                    raise TranscriptError(
+                        f"“{name}” is {before.st_size / 2**20:.0f} MB; Recap reads transcripts up to "
+                        f"{max_bytes / 2**20:.0f} MB."
+                    )
+                data = _read_all(f, max_bytes + 1)
+                after = os.fstat(f.fileno())
+        except FileNotFoundError as e:
+            raise TranscriptError(f"“{name}” no longer exists.") from e
+        except IsADirectoryError as e:
+            raise TranscriptError(f"“{name}” is a folder, not a transcript file.") from e
+        except PermissionError as e:
+            raise TranscriptError(f"Recap may not read “{name}” (permission denied).") from e
+        except OSError as e:
+            raise TranscriptError(
+                f"“{name}” could not be read: {e.strerror or os.strerror(e.errno or 0)}."
+            ) from e
+        if len(data) > max_bytes:
+            raise TranscriptError(f"“{name}” grew past {max_bytes / 2**20:.0f} MB while it was being read.")
+        if not _changed(before, after, data):
+            return data
+        if attempt + 1 < READ_ATTEMPTS:
+            time.sleep(RETRY_DELAY_S)
+    raise TranscriptError(
+        f"“{name}” kept changing while Recap read it (is it still being written?). "
+        "Try again when it is complete."
+    )
 
 
 def _utf16_by_nuls(data: bytes) -> str | None:

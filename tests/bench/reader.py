@@ -62,6 +62,12 @@ def _hms(s: float, sep: str = ",") -> str:
     return f"{ms // 3600000:02d}:{ms // 60000 % 60:02d}:{ms // 1000 % 60:02d}{sep}{ms % 1000:03d}"
 
 
+def _clock(x: float) -> str:
+    """Otter and timestamped style: m:ss under an hour, h:mm:ss after (hours past 99 too)."""
+    s = int(x)
+    return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
+
+
 def _tc(x: float) -> str:
     return f"{int(x) // 3600:02d}:{int(x) // 60 % 60:02d}:{int(x) % 60:02d}:{int(x * 30) % 30:02d}"
 
@@ -80,15 +86,16 @@ def generate(kind: str, target: int) -> str:
                 "WEBVTT\n\n" if i == 0 else ""
             ) + f"{_hms(t, '.')} --> {_hms(t + 4.5, '.')}\n<v {who}>{_line(i)}</v>\n"
         elif kind == "premiere":
-            s = f"{_tc(t)} - {_tc(t + 4.5)}\n{who}\n{_line(i)}"
+            # timecodes have two hour digits: 2.5 s blocks keep 10 MB under 99 hours
+            s = f"{_tc(t / 2)} - {_tc(t / 2 + 2.0)}\n{who}\n{_line(i)}"
         elif kind == "json":
             s = ('{"segments": [' if i == 0 else ",") + json.dumps(
                 {"start": t, "end": t + 4.5, "text": _line(i), "speaker": who}
             )
         elif kind == "otter":
-            s = f"{who}  {int(t) // 60}:{int(t) % 60:02d}\n{_line(i)}\n"
+            s = f"{who}  {_clock(t)}\n{_line(i)}\n"
         elif kind == "timestamped":
-            s = f"[{_hms(t)[:8]}] {who}: {_line(i)}"
+            s = f"[{_clock(t)}] {who}: {_line(i)}"
         elif kind == "speaker-lines":
             s = f"spk_{i % 2} {_line(i)}"
         else:  # plain
@@ -127,14 +134,14 @@ def run(mb: float = 10.0) -> dict[str, dict[str, float | str | int]]:
             p.write_text(generate(kind, int(mb * 2**20)))
             size_mb = p.stat().st_size / 2**20
             runs = []
-            for _ in range(3):
+            for _ in range(5):
                 r = subprocess.run(
                     [sys.executable, "-c", CHILD, str(p), str(ROOT)], capture_output=True, text=True
                 )
                 if r.returncode:
                     raise RuntimeError(r.stderr[-2000:])
                 runs.append(json.loads(r.stdout))
-            best = sorted(runs, key=lambda x: x["seconds"])[1]  # the median of three
+            best = sorted(runs, key=lambda x: x["seconds"])[2]  # the median of five (this machine is noisy)
             results[kind] = {
                 "file_mb": round(size_mb, 1),
                 "seconds": round(best["seconds"], 3),
@@ -151,10 +158,13 @@ def main() -> int:
     ap.add_argument("--mb", type=float, default=10.0)
     a = ap.parse_args()
     res = run(a.mb)
-    print(f"{'family':14} {'read as':18} {'MB':>5} {'seconds':>8} {'peak MB':>8} {'x file':>7}")
+    print(
+        f"{'family':14} {'read as':18} {'MB':>5} {'segments':>9} {'seconds':>8} {'peak MB':>8} {'x file':>7}"
+    )
     for k, v in res.items():
         print(
-            f"{k:14} {v['format']:18} {v['file_mb']:>5} {v['seconds']:>8} {v['peak_mb']:>8} {v['peak_over_file']:>7}"
+            f"{k:14} {v['format']:18} {v['file_mb']:>5} {v['segments']:>9} {v['seconds']:>8} {v['peak_mb']:>8}"
+            f" {v['peak_over_file']:>7}"
         )
     out = Path(__file__).parent / "results"
     out.mkdir(exist_ok=True)

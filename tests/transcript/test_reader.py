@@ -104,6 +104,90 @@ def test_size_limit_is_checked_before_reading(tmp_path: Path) -> None:
         read_file(p)
 
 
+# The three tests below change a real file on disk at the exact moment it is read. The timing is the only
+# stand-in: `_read_all` (the read of the open file) is wrapped so that the change lands mid-read every time,
+# instead of racing a writer thread and passing by luck.
+SRT_START = "1\n00:00:01,000 --> 00:00:02,000\nAlice: the first cue\n\n"
+SRT_MORE = "2\n00:00:03,000 --> 00:00:04,000\nAlice: written while Recap was reading\n"
+
+
+def _write_during_read(monkeypatch: pytest.MonkeyPatch, change: object) -> list[int]:
+    from app.transcript import decode as dec
+
+    calls: list[int] = []
+    real = dec._read_all
+
+    def reading(f, limit):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        data = real(f, limit)
+        change(len(calls))  # type: ignore[operator]
+        return data
+
+    monkeypatch.setattr(dec, "_read_all", reading)
+    monkeypatch.setattr(dec, "RETRY_DELAY_S", 0.0)
+    return calls
+
+
+def test_a_file_written_while_read_is_read_again_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    p = tmp_path / "growing.srt"
+    p.write_text(SRT_START)
+
+    def append_once(n: int) -> None:
+        if n == 1:
+            with open(p, "a") as f:
+                f.write(SRT_MORE)
+
+    calls = _write_during_read(monkeypatch, append_once)
+    t = read_file(p)
+    assert len(calls) == 2  # the first read saw the file change, the second read it whole
+    assert [s.text for s in t.segments] == ["the first cue", "written while Recap was reading"]
+
+
+def test_a_file_that_keeps_changing_gets_a_sentence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.transcript import decode as dec
+
+    p = tmp_path / "still-writing.srt"
+    p.write_text(SRT_START)
+
+    def append_always(n: int) -> None:
+        with open(p, "a") as f:
+            f.write(f"{n}\n")
+
+    calls = _write_during_read(monkeypatch, append_always)
+    with pytest.raises(TranscriptError, match="kept changing while Recap read it"):
+        read_file(p)
+    assert len(calls) == dec.READ_ATTEMPTS
+
+
+def test_a_file_deleted_while_read_is_still_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    p = tmp_path / "vanishing.srt"
+    p.write_text(SRT_START + SRT_MORE)
+    _write_during_read(monkeypatch, lambda n: p.unlink())
+    t = read_file(p)  # the open file keeps its data: nothing the user had is lost
+    assert not p.exists()
+    assert len(t.segments) == 2
+
+
+def test_a_file_truncated_while_read_is_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    p = tmp_path / "rewritten.srt"
+    p.write_text(SRT_START + SRT_MORE)
+
+    def rewrite_once(n: int) -> None:
+        if n == 1:
+            p.write_text(SRT_START)  # an editor saving a shorter version in place
+
+    calls = _write_during_read(monkeypatch, rewrite_once)
+    t = read_file(p)
+    assert len(calls) == 2
+    assert [s.text for s in t.segments] == [
+        "Alice: the first cue"
+    ]  # one cue: a name said once is kept as text
+
+
 @pytest.mark.parametrize(
     ("data", "encoding"),
     [

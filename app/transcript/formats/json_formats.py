@@ -14,13 +14,15 @@ import json
 from typing import Any
 
 from ..model import Parsed, Segment, TranscriptError
+from .common import lstripped_head
 
 NAME = "json"
 
 
 def sniff(text: str) -> float:
-    s = text.lstrip()
-    return 0.99 if s[:1] in "{[" and s.rstrip()[-1:] in "}]" else 0.0
+    first = lstripped_head(text, 1)
+    last = text[-4096:].rstrip()[-1:] or text.rstrip()[-1:]  # the tail, not a copy of the whole text
+    return 0.99 if first and first in "{[" and last and last in "}]" else 0.0
 
 
 def _f(v: Any) -> float:

@@ -10,17 +10,13 @@ from __future__ import annotations
 import re
 
 from ..model import Parsed, Segment
+from .common import H, LinePattern, head_lines, marked_blocks, numbered_lines
 
 NAME = "premiere"
 
 _TC = r"(\d{1,2}):(\d{2}):(\d{2})[:;.](\d{2})"
-TIMECODE_LINE = re.compile(rf"^\s*\[?\s*{_TC}\s*[-–]\s*{_TC}\s*\]?\s*$")
+TIMECODE_LINE = LinePattern(rf"{H}*\[?{H}*{_TC}{H}*[-–]{H}*{_TC}{H}*\]?{H}*")
 _SENTENCE_END = re.compile(r"[.!?,;…]$")
-
-
-def _seconds(parts: tuple[str, ...], fps: float) -> float:
-    h, m, s, f = parts
-    return int(h) * 3600 + int(m) * 60 + int(s) + int(f) / fps
 
 
 def _is_speaker_line(line: str) -> bool:
@@ -29,7 +25,7 @@ def _is_speaker_line(line: str) -> bool:
 
 
 def sniff(text: str) -> float:
-    lines = [ln for ln in text.split("\n")[:400] if ln.strip()]
+    lines = [ln for ln in head_lines(text, 400) if ln.strip()]
     if not lines:
         return 0.0
     hits = sum(1 for ln in lines if TIMECODE_LINE.match(ln))
@@ -39,35 +35,32 @@ def sniff(text: str) -> float:
 def parse(text: str, *, fps: float = 30.0) -> Parsed:
     from .header import split_header
 
-    lines = text.split("\n")
     warnings: list[str] = []
-    header: list[tuple[int, str]] = []
-    blocks: list[tuple[int, float, float, list[str]]] = []
-    for no, line in enumerate(lines, 1):
-        m = TIMECODE_LINE.match(line)
-        if m:
-            g = m.groups()
-            start, end = _seconds(g[:4], fps), _seconds(g[4:], fps)
-            if int(g[3]) >= fps or int(g[7]) >= fps:
-                warnings.append(f"Line {no}: frame number beyond {fps:g} fps; is the frame rate right?")
-            blocks.append((no, start, end, []))
-        elif blocks:
-            if line.strip():
-                blocks[-1][3].append(line.strip())
-        else:
-            header.append((no, line))
-    title, description, header_warnings = split_header(header)
+
+    def times(m: re.Match[str]) -> tuple[float, float, bool]:
+        g = m.groups()
+        start = int(g[0]) * 3600 + int(g[1]) * 60 + int(g[2]) + int(g[3]) / fps
+        end = int(g[4]) * 3600 + int(g[5]) * 60 + int(g[6]) + int(g[7]) / fps
+        return start, end, int(g[3]) >= fps or int(g[7]) >= fps
+
+    before, blocks = marked_blocks(text, TIMECODE_LINE, times)
+    title, description, header_warnings = split_header(list(numbered_lines(before, 1)))
     warnings += header_warnings
     segments: list[Segment] = []
-    for no, start, end, body in blocks:
+    canonical: dict[str, str] = {}
+    for no, (start, end, beyond), raw in blocks:
+        if beyond:
+            warnings.append(f"Line {no}: frame number beyond {fps:g} fps; is the frame rate right?")
+        body = [ln.strip() for ln in raw.split("\n") if ln and not ln.isspace()]
         speaker = None
         if len(body) >= 2 and _is_speaker_line(body[0]):
-            speaker, body = body[0], body[1:]
+            speaker = canonical.setdefault(body[0], body[0])
+            body = body[1:]
         if not body:
             warnings.append(f"Line {no}: timecode block with no text, skipped.")
             continue
         if end < start:
             warnings.append(f"Line {no}: block ends before it starts; its end was set to its start.")
             end = start
-        segments.append(Segment(start, end, speaker, " ".join(body)))
+        segments.append(Segment(start, end, speaker, " ".join(" ".join(body).split())))
     return Parsed(segments=segments, timing="exact", title=title, description=description, warnings=warnings)

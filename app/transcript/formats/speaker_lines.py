@@ -10,11 +10,18 @@ import re
 from collections import Counter
 
 from ..model import Parsed, Segment
+from .common import H, LinePattern, head_lines, marked_blocks, numbered_lines
 
 NAME = "speaker-lines"
 
-_MACHINE = re.compile(r"^\s*((?:spk|speaker|SPEAKER|Speaker)[_ ]?\d+)(?:\s*:\s*|\s+|$)(.*)$")
-_NAMED = re.compile(r"^\s*([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2})\s*:\s+(.*)$")
+_MACHINE = re.compile(rf"^{H}*((?:spk|speaker|SPEAKER|Speaker)[_ ]?\d+)(?:{H}*:{H}*|{H}+|$)(.*)$", re.M)
+_NAMED = re.compile(rf"^{H}*([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){{0,2}}){H}*:{H}+(.*)$", re.M)
+_NAME_LINE = LinePattern(rf"{H}*([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){{0,2}}){H}*:{H}+.*")
+# Both in one pass over a whole text: a machine label wins, as it does line by line.
+_LABEL = LinePattern(
+    rf"{H}*(?:(?P<m>(?:spk|speaker|SPEAKER|Speaker)[_ ]?\d+)(?:{H}*:{H}*|{H}+|$)(?P<mr>.*)"
+    rf"|(?P<n>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){{0,2}}){H}*:{H}+(?P<nr>.*))"
+)
 
 
 def _labels(lines: list[str]) -> tuple[Counter[str], Counter[str]]:
@@ -37,7 +44,7 @@ def _speakers(lines: list[str]) -> tuple[set[str], set[str]]:
 
 
 def sniff(text: str) -> float:
-    lines = [ln for ln in text.split("\n")[:600] if ln.strip()]
+    lines = [ln for ln in head_lines(text, 600) if ln.strip()]
     if not lines:
         return 0.0
     machine, named = _speakers(lines)
@@ -56,34 +63,32 @@ def sniff(text: str) -> float:
 def parse(text: str, *, fps: float = 30.0) -> Parsed:
     from .header import split_header
 
-    lines = text.split("\n")
-    machine, named = _speakers(lines)
+    # Names that label two lines or more. Counted with the name-only pattern (a separate fast scan; it also
+    # counts machine labels such as SPEAKER_01, which is harmless: those lines are taken as machine labels first).
+    named_counts = Counter(n for _, m in _NAME_LINE.finditer(text) if len(n := m.group(1)) <= 32)
+    named = {n for n, c in named_counts.items() if c >= 2}
+    canonical: dict[str, str] = {}
+
+    def accept(m: re.Match[str]) -> tuple[str, str] | None:
+        label = m.group("m")
+        if label is not None:
+            return canonical.setdefault(label, label), m.group("mr")
+        label = m.group("n")
+        if label in named:
+            return canonical.setdefault(label, label), m.group("nr")
+        return None
+
     warnings: list[str] = []
-    header: list[tuple[int, str]] = []
-    turns: list[tuple[int, str, list[str]]] = []  # (line number, speaker, text parts)
-    for no, line in enumerate(lines, 1):
-        speaker = rest = None
-        m = _MACHINE.match(line)
-        if m and m.group(1) in machine:
-            speaker, rest = m.group(1), m.group(2).strip()
-        else:
-            m = _NAMED.match(line)
-            if m and m.group(1) in named:
-                speaker, rest = m.group(1), m.group(2).strip()
-        if speaker is not None:
-            turns.append((no, speaker, [rest] if rest else []))
-        elif not turns:
-            header.append((no, line))
-        elif line.strip():
-            turns[-1][2].append(line.strip())  # a wrapped continuation of the turn above
-    title, description, header_warnings = split_header(header)
+    before, turns = marked_blocks(text, _LABEL, accept)
+    title, description, header_warnings = split_header(list(numbered_lines(before, 1)))
     warnings += header_warnings
     segments: list[Segment] = []
-    for no, speaker, parts in turns:
-        if not parts:
+    for no, (speaker, rest), body in turns:
+        words = " ".join(f"{rest} {body}".split())  # the body: wrapped continuation lines of this turn
+        if not words:
             warnings.append(f"Line {no}: speaker label “{speaker}” with no text, skipped.")
             continue
-        segments.append(Segment(0.0, 0.0, speaker, " ".join(parts)))
+        segments.append(Segment(0.0, 0.0, speaker, words))
     return Parsed(
         segments=segments, timing="estimated", title=title, description=description, warnings=warnings
     )

@@ -11,50 +11,55 @@ from __future__ import annotations
 import re
 
 from ..model import Parsed, Segment
-from .common import TS, speaker_prefixes, strip_markup, ts_seconds
+from .common import (
+    TS,
+    H,
+    LinePattern,
+    marked_blocks,
+    numbered_lines,
+    split_speakers,
+    strip_markup,
+    ts_seconds,
+)
 
 NAME = "srt"
-TIMING = re.compile(rf"^\s*{TS}\s*-->\s*{TS}(?:\s+.*)?$")
+TIMING = LinePattern(rf"{H}*{TS}{H}*-->{H}*{TS}(?:{H}.*)?")
 
 
 def sniff(text: str) -> float:
     head = text[:20000]
     if head.lstrip().startswith("WEBVTT"):
         return 0.0
-    hits = sum(1 for ln in head.split("\n") if TIMING.match(ln) and "," in ln.split("-->")[0])
-    dots = sum(1 for ln in head.split("\n") if TIMING.match(ln))
-    if hits >= 1:
+    lines = [m.group(0) for _, m in TIMING.finditer(head)]
+    if any("," in ln.split("-->")[0] for ln in lines):
         return 0.9
-    return 0.7 if dots >= 2 else 0.0
+    return 0.7 if len(lines) >= 2 else 0.0
+
+
+def _times(m: re.Match[str]) -> tuple[float, float]:
+    g = m.groups()
+    return ts_seconds(*g[:4]), ts_seconds(*g[4:])
 
 
 def parse(text: str, *, fps: float = 30.0) -> Parsed:
-    lines = text.split("\n")
     warnings: list[str] = []
-    cues: list[tuple[int, float, float, list[str]]] = []
-    before: list[tuple[int, str]] = []
-    for no, line in enumerate(lines, 1):
-        m = TIMING.match(line)
-        if m:
-            g = m.groups()
-            if cues:
-                body = cues[-1][3]
-                while body and not body[-1].strip():
-                    body.pop()
-                if body and body[-1].strip().isdigit():
-                    body.pop()  # the index line of this cue, read as text of the previous one
-            elif before and before[-1][1].strip().isdigit():
-                before.pop()
-            cues.append((no, ts_seconds(*g[:4]), ts_seconds(*g[4:]), []))
-        elif cues:
-            cues[-1][3].append(line)
-        elif line.strip():
-            before.append((no, line))
-    for no, ln in before:
+    before, cues = marked_blocks(text, TIMING, _times)
+    before_lines = [(no, ln) for no, ln in numbered_lines(before, 1) if ln.strip()]
+    if cues and before_lines and before_lines[-1][1].strip().isdigit():
+        before_lines.pop()  # the first cue's index line
+    for no, ln in before_lines:
         warnings.append(f"Line {no}: text before the first cue, not used: “{ln.strip()[:60]}”.")
-    texts, kept = [], []
-    for no, start, end, body in cues:
-        t = strip_markup(" ".join(b for b in body if b.strip()))
+    texts: list[str] = []
+    starts: list[float] = []
+    ends: list[float] = []
+    last = len(cues) - 1
+    for i, (no, (start, end), body) in enumerate(cues):
+        body = body.rstrip()
+        if i < last:  # the next cue's index line, read as the end of this cue's text
+            head, _, tail = body.rpartition("\n")
+            if tail.strip().isdigit():
+                body = head
+        t = strip_markup(body)
         if not t:
             warnings.append(f"Line {no}: cue without text, skipped.")
             continue
@@ -62,6 +67,8 @@ def parse(text: str, *, fps: float = 30.0) -> Parsed:
             warnings.append(f"Line {no}: cue ends before it starts; its end was set to its start.")
             end = start
         texts.append(t)
-        kept.append((start, end))
-    segments = [Segment(s, e, spk, t) for (s, e), (spk, t) in zip(kept, speaker_prefixes(texts), strict=True)]
+        starts.append(start)
+        ends.append(end)
+    speakers = split_speakers(texts)
+    segments = [Segment(s, e, spk, t) for s, e, spk, t in zip(starts, ends, speakers, texts, strict=True)]
     return Parsed(segments=segments, timing="exact", warnings=warnings)

@@ -8,37 +8,62 @@ from __future__ import annotations
 import re
 
 from ..model import Parsed, Segment
-from .common import TS, speaker_prefixes, ts_seconds
+from .common import H, LinePattern, head_lines, marked_blocks, numbered_lines, split_speakers, ts_seconds
 
 NAME = "timestamped"
-_T = rf"[\[(]?{TS}[\])]?"
-PATTERNS = [
+
+
+def _ts(k: int) -> str:
+    """TS with named groups for alternative k (one regex holds all four shapes)."""
+    return rf"(?:(?P<h{k}>\d+):)?(?P<m{k}>\d{{1,2}}):(?P<s{k}>\d{{2}})(?:[.,](?P<f{k}>\d{{1,3}}))?"
+
+
+def _t(k: int) -> str:
+    return rf"[\[(]?{_ts(k)}[\])]?"
+
+
+# The shapes, tried in this order at the start of a line (one alternation, so one pass over a whole text); the
+# text after the time is the shared `rest` group that follows them.
+SHAPES = [
     # **Name** [1:23] text
-    re.compile(rf"^\s*\*\*(?P<name>[^*]{{1,40}})\*\*\s*{_T}\s*:?\s*(?P<rest>.*)$"),
-    # [Name] 11:02:09   (Zoom)
-    re.compile(rf"^\s*\[(?P<name>[^\]\d][^\]]{{0,40}})\]\s+{TS}\s*$"),
+    rf"\*\*(?P<n0>[^*\n]{{1,40}})\*\*{H}*{_t(0)}{H}*:?{H}*",
+    # [Name] 11:02:09   (Zoom; nothing after the time)
+    rf"\[(?P<n1>[^\]\d\n][^\]\n]{{0,40}})\]{H}+{_ts(1)}{H}*(?=$)",
     # Name (01:23): text   /  Name [1:23] text
-    re.compile(rf"^\s*(?P<name>[A-Z][\w.'’ -]{{0,30}}?)\s*[\[(]{TS}[\])]\s*:?\s*(?P<rest>.*)$"),
+    rf"(?P<n2>[A-Z][\w.'’ -]{{0,30}}?){H}*[\[(]{_ts(2)}[\])]{H}*:?{H}*",
     # [00:01:23] text  /  (01:23) text  /  00:01:23 text  /  0:00 alone
-    re.compile(rf"^\s*{_T}\s*(?:[-–—|:]\s*)?(?P<rest>.*)$"),
+    rf"{_t(3)}{H}*(?:[-–—|:]{H}*)?",
+]
+ENTRY = LinePattern(rf"{H}*(?:" + "|".join(f"(?:{p})" for p in SHAPES) + ")(?P<rest>.*)")
+# per shape: the indexes in m.groups() of its hours, minutes, seconds, fraction and name (-1: none); the most
+# common shape (a bare time) is looked at first
+_INDEX = [
+    tuple(ENTRY.groupindex.get(f"{g}{k}", 0) - 1 for g in ("h", "m", "s", "f", "n"))
+    for k in reversed(range(len(SHAPES)))
 ]
 WALL_CLOCK_S = 3600.0  # a first time at or past an hour: the clock of the meeting, not the media
 
 
+def _time_and_name(m: re.Match[str]) -> tuple[float, str | None]:
+    g = m.groups()
+    for h, mi, s, f, n in _INDEX:
+        if g[mi] is not None:
+            name = g[n] if n >= 0 else None
+            return ts_seconds(g[h], g[mi], g[s], g[f]), (name.strip() or None) if name else None
+    raise AssertionError("ENTRY matched no shape")
+
+
 def match(line: str) -> tuple[float, str | None, str] | None:
     """(seconds, speaker or None, text after the time) for a line that starts an entry."""
-    for p in PATTERNS:
-        m = p.match(line)
-        if m:
-            named = set(p.groupindex.values())
-            h, mi, s, frac = (m.group(i) for i in range(1, p.groups + 1) if i not in named)
-            g = m.groupdict()
-            return ts_seconds(h, mi, s, frac), (g.get("name") or None), (g.get("rest") or "").strip()
-    return None
+    m = ENTRY.match(line)
+    if not m:
+        return None
+    t, name = _time_and_name(m)
+    return t, name, m.group("rest").strip()
 
 
 def sniff(text: str) -> float:
-    lines = [ln for ln in text.split("\n")[:500] if ln.strip()]
+    lines = [ln for ln in head_lines(text, 500) if ln.strip()]
     if not lines:
         return 0.0
     hits = sum(1 for ln in lines if match(ln) and "-->" not in ln)
@@ -47,34 +72,35 @@ def sniff(text: str) -> float:
 
 def parse(text: str, *, fps: float = 30.0) -> Parsed:
     warnings: list[str] = []
-    entries: list[tuple[float, str | None, list[str]]] = []
-    for no, line in enumerate(text.split("\n"), 1):
-        m = match(line)
-        if m:
-            t, name, rest = m
-            entries.append((t, name.strip() if name else None, [rest] if rest else []))
-        elif entries:
-            if line.strip():
-                entries[-1][2].append(line.strip())
-        elif line.strip():
+    before, blocks = marked_blocks(text, ENTRY, _time_and_name, body_group="rest")
+    for no, line in numbered_lines(before, 1):
+        if line.strip():
             warnings.append(f"Line {no}: text before the first timestamp, not used: “{line.strip()[:60]}”.")
-    entries = [e for e in entries if any(x.strip() for x in e[2])]
-    if not entries:
+    canonical: dict[str, str] = {}
+    times: list[float] = []
+    names: list[str | None] = []
+    texts: list[str] = []
+    for _, (t, name), body in blocks:
+        words = " ".join(body.split())
+        if words:  # a time with no words after it (and none below) is not an entry
+            times.append(t)
+            names.append(canonical.setdefault(name, name) if name else None)
+            texts.append(words)
+    if not texts:
         return Parsed(segments=[], timing="exact", warnings=warnings)
     offset = 0.0
-    first = entries[0][0]
-    if first >= WALL_CLOCK_S:
-        offset = first
-        warnings.append(f"The times look like clock times (first {_clock(first)}); they are shown from 0:00.")
-    texts = [" ".join(" ".join(e[2]).split()) for e in entries]
-    if any(e[1] for e in entries):
-        pairs: list[tuple[str | None, str]] = [(e[1], t) for e, t in zip(entries, texts, strict=True)]
-    else:
-        pairs = speaker_prefixes(texts)
+    if times[0] >= WALL_CLOCK_S:
+        offset = times[0]
+        warnings.append(
+            f"The times look like clock times (first {_clock(offset)}); they are shown from 0:00."
+        )
+    speakers = names if any(names) else split_speakers(texts)
+    # each entry lasts until the next one starts; the last one, as long as its words take to say
+    last = len(texts) - 1
     segments: list[Segment] = []
-    for i, (e, (spk, words)) in enumerate(zip(entries, pairs, strict=True)):
-        start = e[0] - offset
-        end = entries[i + 1][0] - offset if i + 1 < len(entries) else start + len(words.split()) * 60 / 160
+    for i, (t, spk, words) in enumerate(zip(times, speakers, texts, strict=True)):
+        start = t - offset
+        end = times[i + 1] - offset if i < last else start + len(words.split()) * 60 / 160
         segments.append(Segment(start, max(start, end), spk, words))
     return Parsed(segments=segments, timing="exact", warnings=warnings)
 
