@@ -2,8 +2,11 @@
 
     recap [--model PATH] [FILE ...]            the window, with these files queued
     recap inspect FILE [--json] [--fps N]      what the reader made of a file
-    recap summarize FILE --model PATH [--format markdown|json]
+    recap summarize FILE --model PATH [--format FORMAT]
                                               summary and chapters to stdout, progress to stderr
+    recap summarize DIR_OR_FILES... --out DIR [--format FORMAT] [--force]
+                                              a batch: one model load, one output file per transcript,
+                                              files already done (in the store) skipped
 
 The headless commands never import Qt.
 """
@@ -86,15 +89,22 @@ class _Progress:
     def __init__(self) -> None:
         self.tty = sys.stderr.isatty()
         self.last_stage = ""
+        self.prefix = ""  # "[3/20] episode.srt: " in a batch
 
     def show(self, stage: str, fraction: float, eta: float | None) -> None:
         from .transcript.timefmt import hms
 
         eta_text = f" · about {hms(eta)} left" if eta else ""
         if self.tty:
-            print(f"\r\x1b[K[{fraction * 100:3.0f}%] {stage}{eta_text}", end="", file=sys.stderr, flush=True)
+            bar = "#" * int(fraction * 20)
+            print(
+                f"\r\x1b[K{self.prefix}[{bar:20}] {fraction * 100:3.0f}% {stage}{eta_text}",
+                end="",
+                file=sys.stderr,
+                flush=True,
+            )
         elif stage != self.last_stage:
-            print(f"[{fraction * 100:3.0f}%] {stage}", file=sys.stderr, flush=True)
+            print(f"{self.prefix}[{fraction * 100:3.0f}%] {stage}", file=sys.stderr, flush=True)
         self.last_stage = stage
 
     def done(self) -> None:
@@ -102,74 +112,161 @@ class _Progress:
             print("\r\x1b[K", end="", file=sys.stderr, flush=True)
 
 
-async def _summarize(  # noqa: ANN001
-    t,
-    model_path: str,
-    fmt: str,
-    n_ctx: int | None,
-    threads: int | None,
-    fresh: bool,
-    options: Options,
-) -> int:
-    from .engine import LlamaEngine
-    from .summarize import (
-        Cancelled,
-        ChapterFound,
-        Failed,
-        Finished,
-        Notice,
-        Progress,
-        Summarizer,
-        SummaryDelta,
-    )
-    from .summarize.store import Store
+async def _summarize_one(summarizer, t, fmt: str, progress: _Progress, stream: bool) -> tuple[int, object]:  # noqa: ANN001
+    """Run one transcript. Markdown to a terminal streams as it is written; every other case renders the
+    finished result. Returns (exit code, result or None)."""
+    from .summarize import Cancelled, ChapterFound, Failed, Finished, Notice, Progress, SummaryDelta
     from .transcript.timefmt import display_time
 
-    engine = LlamaEngine(model_path, n_ctx=n_ctx, n_threads=threads)
-    summarizer = Summarizer(engine, options, store=None if fresh else Store())
-    loop = asyncio.get_running_loop()
-    with contextlib.suppress(NotImplementedError, RuntimeError):
-        loop.add_signal_handler(signal.SIGINT, summarizer.stop)
-    progress = _Progress()
     est = t.timing == "estimated"
     out = sys.stdout
-    code = EXIT_OK
+    code, result = EXIT_OK, None
     in_summary = False
-    try:
-        if fmt == "markdown":
-            out.write(f"# {t.display_title}\n\n## Chapters\n\n")
-            out.flush()
-        async with contextlib.aclosing(summarizer.run(t)) as events:
-            async for ev in events:
-                if isinstance(ev, Progress):
-                    progress.show(ev.stage, ev.fraction, ev.eta_s)
-                elif isinstance(ev, ChapterFound) and fmt == "markdown":
-                    out.write(f"- {display_time(ev.chapter.start_s, est)} {ev.chapter.title}\n")
-                    out.flush()
-                elif isinstance(ev, SummaryDelta) and fmt == "markdown":
-                    if not in_summary:
-                        out.write("\n## Summary\n\n")
-                        in_summary = True
-                    out.write(ev.text)
-                    out.flush()
-                elif isinstance(ev, Notice):
-                    progress.done()
-                    print(f"recap: note: {ev.message}", file=sys.stderr)
-                elif isinstance(ev, Finished):
-                    progress.done()
-                    if fmt == "json":
-                        json.dump(ev.result.to_dict(), out, ensure_ascii=False, indent=2)
+    if stream:
+        out.write(f"# {t.display_title}\n\n## Chapters\n\n")
+        out.flush()
+    async with contextlib.aclosing(summarizer.run(t)) as events:
+        async for ev in events:
+            if isinstance(ev, Progress):
+                progress.show(ev.stage, ev.fraction, ev.eta_s)
+            elif isinstance(ev, ChapterFound) and stream:
+                out.write(f"- {display_time(ev.chapter.start_s, est)} {ev.chapter.title}\n")
+                out.flush()
+            elif isinstance(ev, SummaryDelta) and stream:
+                if not in_summary:
+                    out.write("\n## Summary\n\n")
+                    in_summary = True
+                out.write(ev.text)
+                out.flush()
+            elif isinstance(ev, Notice):
+                progress.done()
+                print(f"recap: note: {ev.message}", file=sys.stderr)
+            elif isinstance(ev, Finished):
+                progress.done()
+                result = ev.result
+                if stream:
                     out.write("\n")
                     out.flush()
-                elif isinstance(ev, Failed):
-                    progress.done()
-                    code = _die(ev.message)
-                elif isinstance(ev, Cancelled):
-                    progress.done()
-                    code = _die("stopped.", EXIT_INTERRUPTED)
+            elif isinstance(ev, Failed):
+                progress.done()
+                code = _die(ev.message)
+            elif isinstance(ev, Cancelled):
+                progress.done()
+                code = _die("stopped.", EXIT_INTERRUPTED)
+    return code, result
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """A whole file or none: written next to its place, then renamed over it."""
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def output_path(out_dir: Path, source: str, fmt: str, taken: set[Path]) -> Path:
+    """OUT/<name of the transcript><the format's extension>; a second transcript with the same name gets -2."""
+    from .export import FORMATS
+
+    ext = FORMATS[fmt].extension
+    stem = Path(source).stem
+    path = out_dir / f"{stem}{ext}"
+    n = 2
+    while path in taken:
+        path = out_dir / f"{stem}-{n}{ext}"
+        n += 1
+    taken.add(path)
+    return path
+
+
+async def _batch(  # noqa: ANN001
+    files: list[str],
+    model_path: str,
+    fmt: str,
+    out_dir: Path | None,
+    n_ctx: int | None,
+    threads: int | None,
+    force: bool,
+    options: Options,
+    fps: float,
+) -> int:
+    from .engine import LlamaEngine
+    from .export import ExportError, render
+    from .summarize import Summarizer
+    from .summarize.store import Store
+    from .transcript import TranscriptError, read_file
+
+    engine = LlamaEngine(model_path, n_ctx=n_ctx, n_threads=threads)  # one load serves the whole batch
+    store = Store()
+    current: list[Summarizer] = []
+    loop = asyncio.get_running_loop()
+
+    def stop_current() -> None:
+        if current:
+            current[-1].stop()
+
+    with contextlib.suppress(NotImplementedError, RuntimeError):
+        loop.add_signal_handler(signal.SIGINT, stop_current)
+    progress = _Progress()
+    failed: list[str] = []
+    done = skipped = 0
+    taken: set[Path] = set()
+    n = len(files)
+    try:
+        for i, f in enumerate(files, 1):
+            name = Path(f).name
+            progress.prefix = f"[{i}/{n}] {name}: " if n > 1 else ""
+            try:
+                t = read_file(f, fps=fps)
+            except TranscriptError as e:
+                failed.append(f"{name}: {e}")
+                _die(str(e))
+                continue
+            target = output_path(out_dir, f, fmt, taken) if out_dir else None
+            summarizer = Summarizer(engine, options, store=None if force else store)
+            current.append(summarizer)
+            stream = target is None and fmt == "markdown"
+            code, result = await _summarize_one(summarizer, t, fmt, progress, stream)
+            if code == EXIT_INTERRUPTED:
+                return code
+            if code != EXIT_OK or result is None:
+                failed.append(f"{name}: not summarized")
+                continue
+            if not force and summarizer.from_store and target is not None and target.exists():
+                skipped += 1
+                print(
+                    f"recap: {progress.prefix}already done ({target.name}); --force to redo", file=sys.stderr
+                )
+                continue
+            try:
+                text = "" if stream else render(result, fmt)  # type: ignore[arg-type]
+            except ExportError as e:
+                failed.append(f"{name}: {e}")
+                _die(f"{name}: {e}")
+                continue
+            if target is not None:
+                _write_atomically(target, text)
+                print(f"recap: {progress.prefix}wrote {target}", file=sys.stderr)
+            elif not stream:
+                sys.stdout.write(text)
+                sys.stdout.flush()
+            done += 1
     finally:
         await engine.close()
-    return code
+        store.close()
+    if n > 1:
+        print(f"recap: {done} written, {skipped} already done, {len(failed)} failed", file=sys.stderr)
+        for line in failed:
+            print(f"recap: failed: {line}", file=sys.stderr)
+    return EXIT_FAILED if failed else EXIT_OK
 
 
 def _options(a: argparse.Namespace) -> Options:
@@ -193,14 +290,22 @@ def cmd_presets(argv: list[str]) -> int:
 
 
 def cmd_summarize(argv: list[str]) -> int:
-    from .transcript import TranscriptError, read_file
+    from .export import FORMATS
+    from .transcript.files import expand_paths
 
-    ap = argparse.ArgumentParser(prog="recap summarize", description="Summarize and chapter a transcript.")
-    ap.add_argument("file", type=Path)
+    ap = argparse.ArgumentParser(
+        prog="recap summarize",
+        description="Summarize and chapter transcripts: one to stdout, or a batch into a folder.",
+        epilog="Formats: " + "; ".join(f"{f.id} = {f.label}" for f in FORMATS.values()),
+    )
+    ap.add_argument(
+        "paths", nargs="+", type=Path, metavar="FILE_OR_DIR", help="transcripts, or folders of them"
+    )
     ap.add_argument(
         "--model", help="GGUF model file (default: $RECAP_MODEL, then the one chosen in the window)"
     )
-    ap.add_argument("--format", choices=["markdown", "json"], default="markdown")
+    ap.add_argument("--format", choices=list(FORMATS), default="markdown")
+    ap.add_argument("--out", type=Path, help="folder for one output file per transcript (needed for several)")
     ap.add_argument("--ctx", type=int, help="context size in tokens (default: min(8192, the model's))")
     ap.add_argument("--threads", type=int, help="CPU threads (default: physical cores)")
     ap.add_argument("--fps", type=float, default=30.0, help="frame rate of HH:MM:SS:FF timecodes")
@@ -213,15 +318,28 @@ def cmd_summarize(argv: list[str]) -> int:
     )
     ap.add_argument("--language", help="language to write in, e.g. German (default: the transcript's own)")
     ap.add_argument(
+        "--force",
         "--fresh",
         action="store_true",
         help="ignore stored results and unfinished runs; compute everything again",
     )
     a = ap.parse_args(argv)
-    try:
-        t = read_file(a.file, fps=a.fps)
-    except TranscriptError as e:
-        return _die(str(e), EXIT_USAGE)
+    files, skipped = expand_paths(a.paths)
+    for s in skipped:
+        print(f"recap: skipped (not a transcript file): {s}", file=sys.stderr)
+    if not files:
+        return _die("no transcript files to summarize.", EXIT_USAGE)
+    if len(files) > 1 and a.out is None:
+        return _die(f"{len(files)} transcripts: pass --out DIR for their output files.", EXIT_USAGE)
+    if a.out is not None and a.out.exists() and not a.out.is_dir():
+        return _die(f"--out {a.out} is a file, not a folder.", EXIT_USAGE)
+    if len(files) == 1:  # one file: a reading error is a usage error, as before
+        from .transcript import TranscriptError, read_file
+
+        try:
+            read_file(files[0], fps=a.fps)
+        except TranscriptError as e:
+            return _die(str(e), EXIT_USAGE)
     model = resolve_model(a.model)
     if not model:
         return _die("no model: pass --model PATH to a .gguf file (see models/README.md).", EXIT_USAGE)
@@ -233,7 +351,9 @@ def cmd_summarize(argv: list[str]) -> int:
     except EngineError as e:
         return _die(str(e), EXIT_USAGE)
     try:
-        return asyncio.run(_summarize(t, model, a.format, a.ctx, a.threads, a.fresh, _options(a)))
+        return asyncio.run(
+            _batch(files, model, a.format, a.out, a.ctx, a.threads, a.force, _options(a), a.fps)
+        )
     except KeyboardInterrupt:
         return _die("stopped.", EXIT_INTERRUPTED)
 

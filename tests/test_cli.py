@@ -139,3 +139,71 @@ def test_import_contract() -> None:
             assert path.parent.name == "engine", f"{path} imports llama_cpp"
         if any(n.split(".")[0] == "PySide6" for n in names):
             assert path.parent.name == "ui", f"{path} imports PySide6"
+
+
+def _episode(i: int) -> str:
+    """A short SRT of its own: four speakers' cues, 40 s apart, different words in each file."""
+    words = ["bread", "ovens", "yeast", "flour", "salt", "water", "steam", "crust", "crumb", "starter"]
+    cues = []
+    for k in range(6):
+        t = k * 40
+        text = f"Ann: episode {i} part {k} is about {words[(i + k) % 10]} and {words[(i * 3 + k) % 10]}."
+        cues.append(
+            f"{k + 1}\n00:{t // 60:02d}:{t % 60:02d},000 --> 00:{t // 60:02d}:{t % 60 + 5:02d},000\n{text}\n"
+        )
+    return "\n".join(cues)
+
+
+def test_batch_of_20_writes_each_and_a_rerun_skips_all(tmp_path: Path, tiny_model: Path) -> None:
+    src = tmp_path / "episodes"
+    (src / "season 2").mkdir(parents=True)
+    for i in range(20):
+        folder = src / "season 2" if i >= 10 else src
+        (folder / f"episode-{i:02d}.srt").write_text(_episode(i))
+    (src / "cover.jpg").write_bytes(b"\xff\xd8\xff" + bytes(100))
+    out = tmp_path / "out"
+    args = ("summarize", str(src), "--model", str(tiny_model), "--out", str(out), "--format", "podcast-json")
+    r = recap(*args, timeout=900)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert "skipped (not a transcript file)" in r.stderr and "cover.jpg" in r.stderr
+    assert "20 written, 0 already done, 0 failed" in r.stderr
+    assert "[20/20] episode-19.srt" in r.stderr  # progress names the file and its place in the batch
+    assert r.stderr.count("Measuring transcript") == 20  # each transcript went through the model
+    files = sorted(out.glob("*.chapters.json"))
+    assert [f.name for f in files] == [f"episode-{i:02d}.chapters.json" for i in range(20)]
+    for f in files:
+        d = json.loads(f.read_text())
+        assert d["version"] == "1.2.0" and d["chapters"][0]["startTime"] == 0
+    before = {f: f.stat().st_mtime_ns for f in files}
+
+    r = recap(*args, timeout=900)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert "0 written, 20 already done, 0 failed" in r.stderr
+    assert "Measuring transcript" not in r.stderr  # not one transcript was sent to the model
+    assert {f: f.stat().st_mtime_ns for f in files} == before
+
+    files[3].unlink()  # a lost output file is written again from the store, without the model
+    r = recap(*args, timeout=900)
+    assert "1 written, 19 already done, 0 failed" in r.stderr and "Measuring transcript" not in r.stderr
+    assert files[3].exists()
+
+
+def test_batch_reports_failures_and_needs_out(tmp_path: Path, tiny_model: Path) -> None:
+    (tmp_path / "good.srt").write_text(_episode(1))
+    (tmp_path / "empty.srt").write_text("")
+    r = recap("summarize", str(tmp_path), "--model", str(tiny_model))
+    assert r.returncode == 2 and "pass --out DIR" in r.stderr
+    out = tmp_path / "out"
+    r = recap("summarize", str(tmp_path), "--model", str(tiny_model), "--out", str(out), "--format", "text")
+    assert r.returncode == 1
+    assert "1 written, 0 already done, 1 failed" in r.stderr
+    assert "failed: empty.srt: “empty.srt” is empty." in r.stderr
+    assert (out / "good.txt").read_text().startswith("good\n")
+
+
+def test_export_that_cannot_be_written_says_why(tiny_model: Path) -> None:
+    # a transcript without times: YouTube chapters would point at the wrong moments
+    r = recap("summarize", str(DATA / "speaker_page.txt"), "--model", str(tiny_model), "--format", "youtube")
+    assert r.returncode == 1
+    assert "no timestamps" in r.stderr and "Traceback" not in r.stderr
+    assert r.stdout == ""

@@ -1,5 +1,6 @@
-"""Results to text formats. Pure Python."""
+"""Results to the formats people paste and publish. Pure Python, no Qt."""
 
+from .formats import FORMATS, ExportError, ExportFormat, render, spans
 from .markdown import to_markdown
 
-__all__ = ["to_markdown"]
+__all__ = ["FORMATS", "ExportError", "ExportFormat", "render", "spans", "to_markdown"]

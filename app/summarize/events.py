@@ -40,6 +40,15 @@ class Result:
     notes: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
 
+    def chapter_end(self, i: int) -> float:
+        """Where chapter i ends: its own end if known, else the next chapter's start, else the transcript's end."""
+        c = self.chapters[i]
+        if c.end_s is not None:
+            return c.end_s
+        if i + 1 < len(self.chapters):
+            return self.chapters[i + 1].start_s
+        return max(self.duration_s, c.start_s)
+
     def to_dict(self) -> dict[str, object]:
         return {
             "title": self.title,
@@ -47,12 +56,8 @@ class Result:
             "timing": self.timing,
             "model": self.model,
             "chapters": [
-                {
-                    "start_s": round(c.start_s, 3),
-                    "end_s": round(c.end_s or self.duration_s, 3),
-                    "title": c.title,
-                }
-                for c in self.chapters
+                {"start_s": round(c.start_s, 3), "end_s": round(self.chapter_end(i), 3), "title": c.title}
+                for i, c in enumerate(self.chapters)
             ],
             "summary": self.summary,
             "stats": self.stats.to_dict(),

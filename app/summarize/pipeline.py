@@ -99,6 +99,7 @@ class Summarizer:
         self.store = store
         self._stopped = False
         self._run_key: str | None = None
+        self.from_store = False  # the last run's result came from the store: no model request was made
         self.preset: Preset = DEFAULT
         self.system = prompts.SYSTEM
         self.language: str | None = None
@@ -135,6 +136,7 @@ class Summarizer:
     ) -> AsyncIterator[Event]:
         o = self.options
         m = self.model
+        self.from_store = False
         started = time.perf_counter()
         tally = _Tally()
         self.preset = get_preset(o.preset)
@@ -153,6 +155,7 @@ class Summarizer:
             self._run_key = run_key(t, m.model_path, settings)
             cached = self.store.get_result(self._run_key)
             if cached is not None:
+                self.from_store = True
                 for i, ch in enumerate(cached.chapters):
                     chapters.chapters.append(ch)
                     yield ChapterFound(ch, i)

@@ -59,6 +59,7 @@ from ..summarize.presets import DEFAULT as DEFAULT_PRESET
 from ..summarize.presets import Preset, load_presets, save_user_preset
 from ..summarize.store import Store
 from ..transcript import Transcript, TranscriptError, read_file
+from ..transcript.files import expand_paths
 from .chapter_list import ChapterList
 from .drop_zone import DropZone
 from .file_queue import FileQueue
@@ -67,8 +68,6 @@ from .summary_view import SummaryView
 from .transcript_view import TranscriptView
 
 log = logging.getLogger(__name__)
-
-TRANSCRIPT_SUFFIXES = {".txt", ".srt", ".vtt", ".json", ".tsv", ".html", ".htm", ".md", ".sbv", ".csv"}
 
 
 @dataclass
@@ -428,25 +427,8 @@ class MainWindow(QMainWindow):
         dialog.open()
         self._open_dialog = dialog
 
-    def _expand(self, paths: list[str]) -> tuple[list[str], list[str]]:
-        """Files to queue (folders searched recursively for transcript files) and the paths skipped."""
-        files: list[str] = []
-        skipped: list[str] = []
-        for p in map(Path, paths):
-            if p.is_dir():
-                try:
-                    found = sorted(f for f in p.rglob("*") if f.is_file())
-                except OSError:
-                    skipped.append(str(p))
-                    continue
-                for f in found:
-                    (files if f.suffix.lower() in TRANSCRIPT_SUFFIXES else skipped).append(str(f))
-            else:
-                files.append(str(p))
-        return files, skipped
-
     def add_files(self, paths: list[str]) -> list[Item]:
-        files, skipped = self._expand(list(paths))
+        files, skipped = expand_paths(list(paths))
         new = []
         for f in files:
             item = Item(self._next_id, f)
