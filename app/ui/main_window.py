@@ -26,11 +26,13 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
     QStyle,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -50,6 +52,7 @@ from ..summarize import (
     Options,
     Progress,
     Result,
+    Stats,
     Summarizer,
     SummaryDelta,
     TextModel,
@@ -62,6 +65,7 @@ from ..transcript import Transcript, TranscriptError, read_file
 from ..transcript.files import expand_paths
 from .chapter_list import ChapterList
 from .drop_zone import DropZone
+from .export_menu import ExportMenus
 from .file_queue import FileQueue
 from .progress_panel import ProgressPanel
 from .summary_view import SummaryView
@@ -163,11 +167,17 @@ class MainWindow(QMainWindow):
         about_action.setShortcut(QKeySequence(Qt.Key.Key_F1))
         about_action.triggered.connect(self.about)
 
+        self.exports = ExportMenus(self, self.current_result)
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
         file_menu.addActions([self.open_action, self.model_action])
         file_menu.addSeparator()
+        file_menu.addMenu(self.exports.save_menu)
+        file_menu.addSeparator()
         file_menu.addAction(quit_action)
+        edit_menu = menu.addMenu("&Edit")
+        edit_menu.addAction(self.exports.copy_summary_action)
+        edit_menu.addMenu(self.exports.copy_menu)
         run_menu = menu.addMenu("&Run")
         run_menu.addActions([self.run_action, self.stop_action])
         menu.addMenu("&Help").addAction(about_action)
@@ -256,8 +266,28 @@ class MainWindow(QMainWindow):
             lay.addWidget(w)
             return box
 
+        def menu_button(text: str, tip: str, m: QMenu) -> QToolButton:
+            b = QToolButton()
+            b.setText(text)
+            b.setToolTip(tip)
+            b.setAccessibleName(tip)
+            b.setMenu(m)
+            b.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+            return b
+
+        chapters_box = QWidget()
+        cb = QVBoxLayout(chapters_box)
+        cb.setContentsMargins(0, 0, 0, 0)
+        head = QHBoxLayout()
+        head.addWidget(QLabel("<b>Chapters</b>"), 1)
+        self.copy_button = menu_button("Copy", "Copy the result as…", self.exports.copy_menu)
+        self.export_button = menu_button("Export", "Save the result as…", self.exports.save_menu)
+        head.addWidget(self.copy_button)
+        head.addWidget(self.export_button)
+        cb.addLayout(head)
+        cb.addWidget(self.chapter_list)
         right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(titled("Chapters", self.chapter_list))
+        right.addWidget(chapters_box)
         right.addWidget(titled("Summary", self.summary_view))
         right.setSizes([260, 440])
         self.content_split = QSplitter(Qt.Orientation.Horizontal)
@@ -531,6 +561,28 @@ class MainWindow(QMainWindow):
         }.get(item.state, "The summary will appear here.")
         self.summary_view.setPlaceholderText(text)
 
+    def current_result(self) -> tuple[Result, str | None] | None:
+        """What is on screen as a Result (a stopped run's chapters and summary so far count too), and its file."""
+        item = self.current
+        if item is None or item.transcript is None:
+            return None
+        if item.result is not None:
+            return item.result, item.path
+        if not item.chapters and not item.summary:
+            return None
+        t = item.transcript
+        partial = Result(
+            title=t.display_title,
+            duration_s=t.duration_s,
+            timing=t.timing,
+            model=Path(self.engine.model_path).name if self.engine else "",
+            chapters=tuple(item.chapters),
+            summary=item.summary,
+            stats=Stats(),
+            notes=("Partial result: the run was stopped before it finished.",),
+        )
+        return partial, item.path
+
     def seek(self, seconds: float) -> None:
         self.transcript_view.seek(seconds)
 
@@ -546,6 +598,7 @@ class MainWindow(QMainWindow):
         self.stop_action.setEnabled(busy)
         can_run = self.current is not None and not busy and self.current.state != "reading"
         self.run_action.setEnabled(can_run)
+        self.exports.update_enabled()
 
     def summarize_selected(self) -> None:
         item = self.current
@@ -665,6 +718,7 @@ class MainWindow(QMainWindow):
             )
             if shown:
                 self.summary_view.set_text(item.summary, self.summary_view.estimated)
+                self.exports.update_enabled()
         elif isinstance(ev, Failed):
             self._fail(item, ev.message)
         elif isinstance(ev, Cancelled):
@@ -676,6 +730,7 @@ class MainWindow(QMainWindow):
         self.progress.set_idle(f"{item.name}: stopped")
         if item is self.current:
             self.summary_view.finish()
+            self.exports.update_enabled()
 
     def stop(self) -> None:
         """Stop at once: the UI is idle when this returns; the model aborts within milliseconds."""
