@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import math
+import sqlite3
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -23,6 +24,7 @@ from .chapters import ChapterList, chapter_grammar, parse_chapter_lines, stamp, 
 from .citations import CitationFilter
 from .events import (
     Cancelled,
+    Chapter,
     ChapterFound,
     Event,
     Failed,
@@ -35,7 +37,7 @@ from .events import (
 )
 from .language import detect
 from .presets import DEFAULT, Preset, get_preset
-from .store import Store, run_key
+from .store import Store, run_key, transcript_hash
 from .windows import PlanError, Window, plan_windows
 
 log = logging.getLogger(__name__)
@@ -100,6 +102,7 @@ class Summarizer:
         self._stopped = False
         self._run_key: str | None = None
         self.from_store = False  # the last run's result came from the store: no model request was made
+        self._settings: dict[str, Any] = {}
         self.preset: Preset = DEFAULT
         self.system = prompts.SYSTEM
         self.language: str | None = None
@@ -124,6 +127,7 @@ class Summarizer:
             async for ev in self._run(transcript, chapters, summary_parts):
                 yield ev
         except GenerationCancelled:
+            self._keep_partial(transcript, tuple(chapters.chapters), "".join(summary_parts))
             yield Cancelled(tuple(chapters.chapters), "".join(summary_parts))
         except (EngineError, PlanError) as e:
             yield Failed(str(e))
@@ -153,6 +157,7 @@ class Summarizer:
                 "system": self.system,
             }
             self._run_key = run_key(t, m.model_path, settings)
+            self._settings = settings
             cached = self.store.get_result(self._run_key)
             if cached is not None:
                 self.from_store = True
@@ -243,9 +248,35 @@ class Summarizer:
             warnings=tuple(tally.notices),
         )
         if self.store is not None and self._run_key is not None:
-            self.store.put_result(self._run_key, t.source, result)
+            self.store.put_result(self._run_key, t.source, result, **self._meta(t))
         yield Progress("Done", 1.0, 0.0)
         yield Finished(result)
+
+    def _meta(self, t: Transcript) -> dict[str, Any]:
+        return {
+            "transcript": transcript_hash(t),
+            "preset": self.options.preset,
+            "settings": {k: v for k, v in self._settings.items() if k != "system"},
+        }
+
+    def _keep_partial(self, t: Transcript, chapters: tuple[Chapter, ...], summary: str) -> None:
+        """A stopped run's chapters and summary so far go to the history (never served as a finished run)."""
+        if self.store is None or self._run_key is None or not (chapters or summary.strip()):
+            return
+        partial = Result(
+            title=t.display_title,
+            duration_s=t.duration_s,
+            timing=t.timing,
+            model=Path(self.model.model_path).name,
+            chapters=chapters,
+            summary=summary.strip(),
+            stats=Stats(),
+            notes=("Partial result: the run was stopped before it finished.",),
+        )
+        try:
+            self.store.put_result(self._run_key, t.source, partial, partial=True, **self._meta(t))
+        except sqlite3.Error as e:  # the history is a convenience; a stop must still stop
+            log.warning("partial result not kept: %s", e)
 
     def _longest_task(self) -> str:
         return max([self.preset.summary, self.preset.notes, prompts.SUMMARY_TASK], key=len)

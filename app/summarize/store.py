@@ -1,5 +1,9 @@
 """Results that survive a crash: each finished window and each finished run, in SQLite.
 
+The same table is the history the window lists: every finished result, and every partial one (a stopped run's
+chapters and summary so far), with its source, transcript hash, model, preset and settings; searchable by title
+and text; deletable one by one or all at once (windows included: nothing of a deleted run stays behind).
+
 A run is keyed by what determines its output: the transcript's content, the model file (path, size, mtime), the
 prompts and options. A window is keyed by the run and its segment range. A run that was stopped, crashed or was
 killed resumes from the first unfinished window; the same file with the same settings opens from the store.
@@ -15,14 +19,14 @@ import json
 import os
 import sqlite3
 import time
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from ..transcript import Transcript
 from .events import Chapter, Result, Stats
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 1: windows + runs; 2: runs gain hash, preset, settings, partial, search, updated
 
 
 def data_dir() -> Path:
@@ -67,6 +71,7 @@ class Store:
         self._migrate()
 
     def _migrate(self) -> None:
+        """Each step is one transaction: a crash mid-migration leaves the previous version, whole."""
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise sqlite3.DatabaseError(f"{self.path} was written by a newer Recap (schema {version}).")
@@ -81,7 +86,25 @@ class Store:
                     "CREATE TABLE IF NOT EXISTS runs (run TEXT PRIMARY KEY, source TEXT, title TEXT, model TEXT, "
                     "result TEXT, created REAL)"
                 )
-                self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+                self.db.execute("PRAGMA user_version=1")
+        if version < 2:
+            with self.db:
+                self.db.execute("BEGIN")
+                for column in (
+                    "hash TEXT",
+                    "preset TEXT",
+                    "settings TEXT",
+                    "partial INTEGER NOT NULL DEFAULT 0",
+                    "search TEXT",
+                    "updated REAL",
+                ):
+                    self.db.execute(f"ALTER TABLE runs ADD COLUMN {column}")
+                rows = self.db.execute("SELECT run, source, result, created FROM runs").fetchall()
+                for run, source, result, created in rows:
+                    text = _search_text(source, _result_from_json(result))
+                    self.db.execute("UPDATE runs SET search=?, updated=? WHERE run=?", (text, created, run))
+                self.db.execute("CREATE INDEX IF NOT EXISTS runs_updated ON runs (updated)")
+                self.db.execute("PRAGMA user_version=2")
 
     def close(self) -> None:
         self.db.close()
@@ -100,7 +123,18 @@ class Store:
                 (run, first, stop, chapters, notes, time.time()),
             )
 
-    def put_result(self, run: str, source: str | None, r: Result) -> None:
+    def put_result(
+        self,
+        run: str,
+        source: str | None,
+        r: Result,
+        *,
+        partial: bool = False,
+        transcript: str | None = None,
+        preset: str | None = None,
+        settings: dict[str, Any] | None = None,
+    ) -> None:
+        """Keep a result (a partial one replaces nothing finished: a finished run is never downgraded)."""
         data = json.dumps(
             {
                 "title": r.title,
@@ -114,26 +148,101 @@ class Store:
                 "warnings": list(r.warnings),
             }
         )
+        now = time.time()
         with self.db:
             self.db.execute("BEGIN")
+            if partial and self.db.execute("SELECT 1 FROM runs WHERE run=? AND partial=0", (run,)).fetchone():
+                return
+            created = self.db.execute("SELECT created FROM runs WHERE run=?", (run,)).fetchone()
             self.db.execute(
-                "INSERT OR REPLACE INTO runs VALUES (?, ?, ?, ?, ?, ?)",
-                (run, source, r.title, r.model, data, time.time()),
+                "INSERT OR REPLACE INTO runs (run, source, title, model, result, created, hash, preset, settings, "
+                "partial, search, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    run,
+                    source,
+                    r.title,
+                    r.model,
+                    data,
+                    created[0] if created else now,
+                    transcript,
+                    preset,
+                    json.dumps(settings, sort_keys=True) if settings is not None else None,
+                    int(partial),
+                    _search_text(source, r),
+                    now,
+                ),
             )
 
     def get_result(self, run: str) -> Result | None:
-        row = self.db.execute("SELECT result FROM runs WHERE run=?", (run,)).fetchone()
-        if not row:
-            return None
-        d = json.loads(row[0])
-        return Result(
-            title=d["title"],
-            duration_s=d["duration_s"],
-            timing=d["timing"],
-            model=d["model"],
-            chapters=tuple(Chapter(**c) for c in d["chapters"]),
-            summary=d["summary"],
-            stats=Stats(**d["stats"]),
-            notes=tuple(d["notes"]),
-            warnings=tuple(d["warnings"]),
-        )
+        """A finished result (partial ones are history, never served as a finished run)."""
+        row = self.db.execute("SELECT result FROM runs WHERE run=? AND partial=0", (run,)).fetchone()
+        return _result_from_json(row[0]) if row else None
+
+    def get_entry(self, run: str) -> tuple[HistoryEntry, Result] | None:
+        row = self.db.execute(f"SELECT {_ENTRY_COLUMNS}, result FROM runs WHERE run=?", (run,)).fetchone()
+        return (_entry(row[:-1]), _result_from_json(row[-1])) if row else None
+
+    def history(self, query: str = "", limit: int = 1000) -> list[HistoryEntry]:
+        """Newest first; `query` matches the title, source name, chapter titles and summary (case-insensitive)."""
+        sql = f"SELECT {_ENTRY_COLUMNS} FROM runs"
+        args: list[Any] = []
+        if query.strip():
+            sql += " WHERE search LIKE ? ESCAPE '\\'"
+            q = query.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            args.append(f"%{q}%")
+        sql += " ORDER BY updated DESC LIMIT ?"
+        args.append(limit)
+        return [_entry(row) for row in self.db.execute(sql, args).fetchall()]
+
+    def delete(self, run: str) -> None:
+        """One result and its windows: nothing of it stays behind."""
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.execute("DELETE FROM runs WHERE run=?", (run,))
+            self.db.execute("DELETE FROM windows WHERE run=?", (run,))
+
+    def delete_all(self) -> None:
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.execute("DELETE FROM runs")
+            self.db.execute("DELETE FROM windows")
+        self.db.execute("VACUUM")  # deleted text does not linger in free pages of the file
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    run: str
+    source: str | None
+    title: str
+    model: str
+    preset: str | None
+    partial: bool
+    created: float  # Unix time of the first result of this run
+    updated: float  # Unix time of the latest
+
+
+_ENTRY_COLUMNS = "run, source, title, model, preset, partial, created, COALESCE(updated, created)"
+
+
+def _entry(row: tuple[Any, ...]) -> HistoryEntry:
+    return HistoryEntry(row[0], row[1], row[2] or "", row[3] or "", row[4], bool(row[5]), row[6], row[7])
+
+
+def _search_text(source: str | None, r: Result) -> str:
+    parts = [r.title, Path(source).name if source else "", *(c.title for c in r.chapters), r.summary]
+    return "\n".join(parts).lower()
+
+
+def _result_from_json(blob: str) -> Result:
+    d = json.loads(blob)
+    return Result(
+        title=d["title"],
+        duration_s=d["duration_s"],
+        timing=d["timing"],
+        model=d["model"],
+        chapters=tuple(Chapter(**c) for c in d["chapters"]),
+        summary=d["summary"],
+        stats=Stats(**d["stats"]),
+        notes=tuple(d["notes"]),
+        warnings=tuple(d["warnings"]),
+    )
