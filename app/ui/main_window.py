@@ -20,6 +20,7 @@ from PySide6.QtCore import QEvent, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
+    QDockWidget,
     QFileDialog,
     QFrame,
     QHBoxLayout,
@@ -67,6 +68,7 @@ from .chapter_list import ChapterList
 from .drop_zone import DropZone
 from .export_menu import ExportMenus
 from .file_queue import FileQueue
+from .history_panel import HistoryPanel
 from .progress_panel import ProgressPanel
 from .summary_view import SummaryView
 from .transcript_view import TranscriptView
@@ -163,6 +165,10 @@ class MainWindow(QMainWindow):
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
+        self.history_action = QAction("&History", self)
+        self.history_action.setCheckable(True)
+        self.history_action.setShortcut(QKeySequence("Ctrl+H"))
+        self.history_action.setToolTip("Earlier results: search, open, delete (Ctrl+H)")
         about_action = QAction("&About Recap", self)
         about_action.setShortcut(QKeySequence(Qt.Key.Key_F1))
         about_action.triggered.connect(self.about)
@@ -178,6 +184,7 @@ class MainWindow(QMainWindow):
         edit_menu = menu.addMenu("&Edit")
         edit_menu.addAction(self.exports.copy_summary_action)
         edit_menu.addMenu(self.exports.copy_menu)
+        menu.addMenu("&View").addAction(self.history_action)
         run_menu = menu.addMenu("&Run")
         run_menu.addActions([self.run_action, self.stop_action])
         menu.addMenu("&Help").addAction(about_action)
@@ -186,7 +193,7 @@ class MainWindow(QMainWindow):
         tb.setObjectName("MainToolbar")
         tb.setMovable(False)
         tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        tb.addActions([self.open_action, self.run_action, self.stop_action])
+        tb.addActions([self.open_action, self.run_action, self.stop_action, self.history_action])
         spacer = QWidget()
         spacer.setSizePolicy(
             spacer.sizePolicy().horizontalPolicy().Expanding, spacer.sizePolicy().verticalPolicy()
@@ -310,6 +317,20 @@ class MainWindow(QMainWindow):
         outer.setStretchFactor(1, 1)
         outer.setSizes([220, 980])
         self.queue.hide()  # appears with the first file
+
+        self.history = HistoryPanel(self._store)
+        self.history.opened.connect(self.open_history)
+        self.history_dock = QDockWidget("History", self)
+        self.history_dock.setObjectName("HistoryDock")
+        self.history_dock.setWidget(self.history)
+        self.history_dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetClosable | QDockWidget.DockWidgetFeature.DockWidgetMovable
+        )
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.history_dock)
+        self.history_dock.hide()
+        self.history_action.toggled.connect(self._toggle_history)
+        self.history_dock.visibilityChanged.connect(self.history_action.setChecked)
+        self.itemFinished.connect(self._history_changed)
 
         self.progress = ProgressPanel()
         self.progress.stopRequested.connect(self.stop)
@@ -564,11 +585,11 @@ class MainWindow(QMainWindow):
     def current_result(self) -> tuple[Result, str | None] | None:
         """What is on screen as a Result (a stopped run's chapters and summary so far count too), and its file."""
         item = self.current
-        if item is None or item.transcript is None:
+        if item is None:
             return None
         if item.result is not None:
             return item.result, item.path
-        if not item.chapters and not item.summary:
+        if item.transcript is None or (not item.chapters and not item.summary):
             return None
         t = item.transcript
         partial = Result(
@@ -668,6 +689,58 @@ class MainWindow(QMainWindow):
             self.running = None
             if item.state in ("done", "failed", "stopped"):
                 self.itemFinished.emit(item.id)
+
+    # ---- history ---------------------------------------------------------------------------------------------
+
+    def _history_changed(self, _item_id: int) -> None:
+        if self.history_dock.isVisible():
+            self.history.refresh()
+
+    def _toggle_history(self, on: bool) -> None:
+        if on:
+            self.history.refresh()
+            self.history_dock.show()
+            self.history.search.setFocus()
+        else:
+            self.history_dock.hide()
+
+    def open_history(self, run: str) -> Item | None:
+        """Show an earlier result at once, from the store; the transcript is read again if its file is there."""
+        store = self._store()
+        got = store.get_entry(run) if store is not None else None
+        if got is None:
+            self.statusBar().showMessage("That result is no longer in the history.", 8000)
+            self.history.refresh()
+            return None
+        entry, result = got
+        item = Item(self._next_id, entry.source or entry.title)
+        self._next_id += 1
+        item.result, item.summary, item.chapters = result, result.summary, list(result.chapters)
+        item.state = "stopped" if entry.partial else "done"
+        self.items.append(item)
+        self.queue.add(item.id, item.name)
+        self._refresh_row(item, "From the history" + (" (stopped part-way)" if entry.partial else ""))
+        self.queue.show()
+        self.stack.setCurrentWidget(self.content_split)
+        self.queue.select(item.id)
+        self.show_item(item)
+        if entry.source and Path(entry.source).is_file():
+            self.loop.create_task(self._read_for(item))
+        else:
+            self.info.setText(
+                f"<b>{result.title}</b><br><small>From the history · the transcript file is no longer at "
+                f"{entry.source or 'its old place'}</small>"
+            )
+        return item
+
+    async def _read_for(self, item: Item) -> None:
+        try:
+            item.transcript = await self.loop.run_in_executor(None, read_file, item.path)
+        except TranscriptError as e:
+            self.statusBar().showMessage(f"{item.name}: {e}", 10000)
+            return
+        if item is self.current:
+            self.show_item(item)
 
     def _store(self) -> Store | None:
         """The results store, opened on first use. Without it (a damaged database) runs still work."""
