@@ -42,6 +42,7 @@ from .. import __version__
 from ..config import Config
 from ..engine import EngineError
 from ..engine.llama_engine import check_model_file
+from ..queue_state import load_queue, save_queue
 from ..summarize import (
     Cancelled,
     Chapter,
@@ -132,6 +133,9 @@ class MainWindow(QMainWindow):
         self._load_task: asyncio.Task[None] | None = None
         self._closing: asyncio.Task[None] | None = None
         self._closed = asyncio.Event()
+        self.paused = False  # the queue starts no file while paused; Resume (or Summarize) goes on
+        self._saved_queue: list[str] | None = None
+        self._queue_frozen = False  # while closing: the unfinished files stay recorded as they were
         self.setWindowTitle("Recap")
         self.setAcceptDrops(True)
         self.resize(1200, 760)
@@ -140,6 +144,7 @@ class MainWindow(QMainWindow):
         if model:
             self.set_model(model, remember=False)
         self._update_model_ui()
+        self._restore_queue()
 
     # ---- construction ----------------------------------------------------------------------------------------
 
@@ -162,6 +167,13 @@ class MainWindow(QMainWindow):
         self.stop_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
         self.stop_action.setToolTip("Stop (Esc)")
         self.stop_action.triggered.connect(self.stop)
+        self.pause_action = QAction("&Pause queue", self)
+        self.pause_action.setCheckable(True)
+        self.pause_action.setShortcut(QKeySequence("Ctrl+P"))
+        self.pause_action.setToolTip(
+            "Pause the queue: the file being summarized stops at once and picks up where it was on Resume (Ctrl+P)"
+        )
+        self.pause_action.toggled.connect(self._pause_toggled)
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -186,7 +198,7 @@ class MainWindow(QMainWindow):
         edit_menu.addMenu(self.exports.copy_menu)
         menu.addMenu("&View").addAction(self.history_action)
         run_menu = menu.addMenu("&Run")
-        run_menu.addActions([self.run_action, self.stop_action])
+        run_menu.addActions([self.run_action, self.stop_action, self.pause_action])
         menu.addMenu("&Help").addAction(about_action)
 
         tb = self.addToolBar("Main")
@@ -246,6 +258,7 @@ class MainWindow(QMainWindow):
 
         self.queue = FileQueue()
         self.queue.selected.connect(self._select_id)
+        self.queue.reordered.connect(self._reordered)
         self.drop_zone = DropZone()
         self.drop_zone.openRequested.connect(self.open_dialog)
         self.transcript_view = TranscriptView()
@@ -486,6 +499,7 @@ class MainWindow(QMainWindow):
             self._next_id += 1
             self.items.append(item)
             self.queue.add(item.id, item.name)
+            self._refresh_row(item)
             new.append(item)
         if skipped:
             self.statusBar().showMessage(
@@ -500,6 +514,7 @@ class MainWindow(QMainWindow):
             if self.current is None or self.current.state in ("done", "failed", "stopped"):
                 self.queue.select(new[0].id)
             self._start()
+        self._save_queue()
         return new
 
     # ---- drag and drop ---------------------------------------------------------------------------------------
@@ -608,7 +623,10 @@ class MainWindow(QMainWindow):
         self.transcript_view.seek(seconds)
 
     def _refresh_row(self, item: Item, detail: str = "") -> None:
+        if item.state == "waiting" and self.paused:
+            detail = detail or "Paused"
         self.queue.set_state(item.id, item.name, item.state, detail)
+        self._save_queue()
         if item is self.current:
             self._update_placeholder(item)
 
@@ -629,6 +647,8 @@ class MainWindow(QMainWindow):
         item.chapters, item.summary, item.result, item.notices = [], "", None, []
         self.show_item(item)
         self._refresh_row(item)
+        if self.paused:
+            self.pause_action.setChecked(False)  # Summarize means go: the queue resumes
         self._start()
 
     def _resume_needs_model(self) -> None:
@@ -638,7 +658,62 @@ class MainWindow(QMainWindow):
                 self._refresh_row(item)
         self._start()
 
+    # ---- the queue: order, pause, kept across restarts -------------------------------------------------------
+
+    UNFINISHED = ("waiting", "reading", "running", "needs-model")
+
+    def _save_queue(self) -> None:
+        """Record the files still to do, in order, when that list changed (see app/queue_state.py)."""
+        if self._queue_frozen:
+            return
+        files = [i.path for i in self.items if i.state in self.UNFINISHED and i.result is None]
+        if files != self._saved_queue:
+            try:
+                save_queue(files)
+                self._saved_queue = files
+            except OSError as e:
+                log.warning("queue not saved: %s", e)
+
+    def _restore_queue(self) -> None:
+        files = [f for f in load_queue() if Path(f).exists()]
+        if not files:
+            return
+        self.paused = True
+        self.pause_action.setChecked(True)
+        self.add_files(files)
+        self.statusBar().showMessage(
+            f"{len(files)} file(s) left from last time. Press Resume (Ctrl+P) or Summarize to go on.", 30000
+        )
+
+    def _reordered(self, ids: list[int]) -> None:
+        order = {item_id: n for n, item_id in enumerate(ids)}
+        self.items.sort(key=lambda i: order.get(i.id, len(order)))
+        self._save_queue()
+
+    def _pause_toggled(self, on: bool) -> None:
+        if on == self.paused:
+            return
+        self.paused = on
+        if on:
+            running = self.running
+            if self.engine is not None and running is not None:
+                self.engine.stop()
+            if self._task is not None:
+                self._task.cancel()
+            self.running = None
+            if running is not None:  # back in line: its finished windows are in the store
+                running.state = "waiting"
+            self.progress.set_idle("Queue paused")
+        for i in self.items:
+            if i.state == "waiting":
+                self._refresh_row(i, "Paused" if on else "")
+        self._sync_actions()
+        if not on:
+            self._start()
+
     def _start(self) -> None:
+        if self.paused:
+            return
         if self._task is None and any(i.state == "waiting" for i in self.items):
             self._task = self.loop.create_task(self._process_queue())
 
@@ -798,6 +873,10 @@ class MainWindow(QMainWindow):
             self._mark_stopped(item)
 
     def _mark_stopped(self, item: Item) -> None:
+        if self.paused:  # a pause, not a stop: the file stays in line
+            item.state = "waiting"
+            self._refresh_row(item, "Paused")
+            return
         item.state = "stopped"
         self._refresh_row(item, "Stopped")
         self.progress.set_idle(f"{item.name}: stopped")
@@ -845,6 +924,7 @@ class MainWindow(QMainWindow):
 
     async def shutdown(self) -> None:
         """Stop the run and the model thread (the loop cannot close while that thread runs)."""
+        self._queue_frozen = True  # the files still to do stay recorded for the next start
         self.stop()
         for t in (self._task, self._load_task):
             if t is not None and not t.done():

@@ -399,3 +399,65 @@ def test_history_panel_search_reopen_instantly_and_delete(
     assert box is not None and box.isVisible()  # asked first, without a nested event loop
     box.button(QMessageBox.StandardButton.Yes).click()
     assert w.history.list.count() == 0 and w.store.history() == []
+
+
+def _episodes(tmp_path: Path, n: int) -> list[Path]:
+    paths = []
+    for i in range(n):
+        p = tmp_path / f"ep{i}.srt"
+        p.write_text((DATA / "formats" / "subrip.srt").read_text().replace("Alice", f"Host{i}"))
+        paths.append(p)
+    return paths
+
+
+def test_queue_reorder_pause_and_resume_after_a_restart(
+    make_window, aloop, tiny_model, tmp_path, qtbot
+) -> None:  # noqa: ANN001
+    from app.queue_state import load_queue
+
+    files = _episodes(tmp_path, 3)
+    w = make_window(tiny_model)
+    w.pause_action.trigger()  # paused before anything runs
+    assert w.paused
+    drop(w, *files)
+    assert [i.state for i in w.items] == ["waiting"] * 3 and w.running is None
+    assert "Paused" in w.queue.item(0).text()
+    # reorder with the keyboard: the third file to the top
+    w.queue.setCurrentRow(2)
+    w.queue.setFocus()
+    qtbot.keyClick(w.queue, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClick(w.queue, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    assert [i.name for i in w.items] == ["ep2.srt", "ep0.srt", "ep1.srt"]
+    assert load_queue() == [str(files[2]), str(files[0]), str(files[1])]  # kept on disk, in the new order
+
+    # quit while paused: the next start has the same queue, paused, in the same order
+    run_coro(aloop, w.shutdown())
+    w2 = make_window(tiny_model)
+    assert [i.name for i in w2.items] == ["ep2.srt", "ep0.srt", "ep1.srt"]
+    assert (
+        w2.paused and w2.pause_action.isChecked() and "left from last time" in w2.statusBar().currentMessage()
+    )
+    finished: list[str] = []
+    w2.itemFinished.connect(
+        lambda item_id: finished.append(next(i.name for i in w2.items if i.id == item_id))
+    )
+    w2.pause_action.trigger()  # Resume
+    run_until(aloop, lambda: all(i.state == "done" for i in w2.items), timeout=60)
+    assert finished == ["ep2.srt", "ep0.srt", "ep1.srt"]  # one after another, in the chosen order
+    assert load_queue() == []  # nothing left to do
+
+
+def test_pause_during_a_run_keeps_the_file_in_line(make_window, aloop, slow_model, tmp_path) -> None:  # noqa: ANN001
+    files = _episodes(tmp_path, 2)
+    w = make_window(slow_model, Options(summary_max_tokens=3000))
+    drop(w, *files)
+    run_until(aloop, lambda: w.engine.phase == "generating", timeout=60)
+    t0 = time.perf_counter()
+    w.pause_action.trigger()
+    run_until(aloop, lambda: not w.busy and w.engine.phase == "idle", timeout=5)
+    assert time.perf_counter() - t0 < 0.5  # a pause stops the model at once
+    assert [i.state for i in w.items] == ["waiting", "waiting"]
+    assert "Paused" in w.queue.item(0).text()
+    w.pause_action.trigger()  # Resume: the first file runs again
+    run_until(aloop, lambda: w.items[0].state == "running", timeout=10)
+    w.stop()
