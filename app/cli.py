@@ -1,6 +1,9 @@
 """Command line: `recap` opens the window; `recap inspect` and `recap summarize` run headless.
 
-    recap [--model PATH] [FILE ...]            the window, with these files queued
+    recap [--model PATH] [FILE ...]            the window, with these files queued (handed to the
+                                              running window if there is one)
+    recap --install-desktop | --uninstall-desktop
+                                              the launcher entry, icons and "Open with" for this user
     recap inspect FILE [--json] [--fps N]      what the reader made of a file
     recap summarize FILE --model PATH [--format FORMAT]
                                               summary and chapters to stdout, progress to stderr
@@ -372,7 +375,23 @@ def gui(argv: list[str]) -> int:
         help="quit when the queued files are finished; exit status 0 only if every file was summarized",
     )
     ap.add_argument("--version", action="version", version=f"recap {__version__}")
+    ap.add_argument(
+        "--install-desktop",
+        action="store_true",
+        help="add Recap to this user's application launcher and 'Open with' (freedesktop folders)",
+    )
+    ap.add_argument("--uninstall-desktop", action="store_true", help="remove what --install-desktop added")
     a = ap.parse_args(argv)
+    if a.install_desktop or a.uninstall_desktop:
+        from . import desktop
+
+        try:
+            paths = desktop.install() if a.install_desktop else desktop.uninstall()
+        except OSError as e:
+            return _die(f"could not {'install' if a.install_desktop else 'remove'} the desktop entry: {e}")
+        verb = "installed" if a.install_desktop else "removed"
+        print(f"recap: {verb} {len(paths)} files under {desktop.data_home()}")
+        return EXIT_OK
     from .ui.run import run_gui
 
     return run_gui([str(f) for f in a.files], a.model, exit_when_done=a.exit_when_done)

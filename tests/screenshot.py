@@ -24,7 +24,9 @@ def main() -> int:
     ap.add_argument("--chapters", type=int, default=3)
     a = ap.parse_args()
     os.environ.setdefault("RECAP_CONFIG_DIR", tempfile.mkdtemp())
-    os.environ.setdefault("RECAP_DATA_DIR", tempfile.mkdtemp())  # a fresh store: the run is computed, not reopened
+    os.environ.setdefault(
+        "RECAP_DATA_DIR", tempfile.mkdtemp()
+    )  # a fresh store: the run is computed, not reopened
 
     import qasync
     from PySide6.QtGui import QGuiApplication

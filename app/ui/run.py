@@ -5,20 +5,37 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from pathlib import Path
 
 from ..config import Config
 
 
 def run_gui(files: list[str], model: str | None = None, exit_when_done: bool = False) -> int:
     import qasync
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
+    from ..assets import resources_dir
+    from ..desktop import APP_ID
     from .main_window import MainWindow
+    from .single_instance import SingleInstance, hand_off
 
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("Recap")
     app.setOrganizationName("Recap")
+    app.setDesktopFileName(APP_ID)  # Wayland and the task bar match the window to the launcher entry
+    res = resources_dir()
+    if res is not None:
+        app.setWindowIcon(QIcon(str(res / "icons" / "recap.svg")))
+    # A second launch hands its files to the running window and exits (a scripted --exit-when-done run keeps
+    # its own window: it waits for its own files).
+    if not exit_when_done and hand_off([str(Path(f).resolve()) for f in files]):
+        print("recap: handed to the Recap window that is already open", file=sys.stderr)
+        return 0
+    instance = SingleInstance()
+    if not exit_when_done:
+        instance.listen()
     app.setQuitOnLastWindowClosed(False)  # the loop ends when the window has shut the model down
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
@@ -27,6 +44,15 @@ def run_gui(files: list[str], model: str | None = None, exit_when_done: bool = F
     if model:
         window.set_model(model)
     window.show()
+
+    def received(paths: list[str]) -> None:
+        if paths:
+            window.add_files(paths)
+        window.showNormal()
+        window.raise_()
+        window.activateWindow()
+
+    instance.filesReceived.connect(received)
     if exit_when_done:
 
         def maybe_quit() -> None:
@@ -40,6 +66,7 @@ def run_gui(files: list[str], model: str | None = None, exit_when_done: bool = F
         window.add_files(files)
     with loop:
         loop.run_until_complete(window.wait_closed())
+    instance.close()
     if exit_when_done:
         return 0 if window.items and all(i.state == "done" for i in window.items) else 1
     return 0
