@@ -21,11 +21,15 @@ class DropZone(QWidget):
         self.setObjectName("DropZone")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)  # so the dashed border is painted
         self.setAccessibleName("Drop zone for transcript files")
+        self.hover = False
+        self.refused: str | None = None  # why the files being dragged can't be read
         layout = QVBoxLayout(self)
         layout.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.title = QLabel("Drop transcripts here")
         self.title.setObjectName("DropZoneTitle")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.title.setWordWrap(True)
+        self.title.setMaximumWidth(640)
         f = self.title.font()
         f.setPointSizeF(f.pointSizeF() * 1.8)
         f.setBold(True)
@@ -45,5 +49,16 @@ class DropZone(QWidget):
         self.set_hover(False)
 
     def set_hover(self, on: bool) -> None:
+        """Highlighted while acceptable files are dragged over the window."""
+        self.hover = on
+        self.refused = None
         border = "palette(highlight)" if on else "palette(mid)"
         self.setStyleSheet(f"#DropZone {{ border: 2px dashed {border}; border-radius: 12px; margin: 24px; }}")
+        self.title.setText("Drop to summarize" if on else "Drop transcripts here")
+
+    def set_refusal(self, why: str) -> None:
+        """Files Recap can't read are being dragged: a red border and the reason, until they leave."""
+        self.hover = False
+        self.refused = why
+        self.setStyleSheet("#DropZone { border: 2px dashed #b3261e; border-radius: 12px; margin: 24px; }")
+        self.title.setText(why)

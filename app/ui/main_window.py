@@ -16,9 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QEvent, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDockWidget,
     QFileDialog,
@@ -39,7 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__
-from ..config import Config
+from ..config import Config, config_dir
 from ..engine import EngineError
 from ..engine.llama_engine import check_model_file
 from ..queue_state import load_queue, save_queue
@@ -62,9 +63,9 @@ from ..summarize import (
 from ..summarize.language import LANGUAGES
 from ..summarize.presets import DEFAULT as DEFAULT_PRESET
 from ..summarize.presets import Preset, load_presets, save_user_preset
-from ..summarize.store import Store
+from ..summarize.store import Store, data_dir
 from ..transcript import Transcript, TranscriptError, read_file
-from ..transcript.files import expand_paths
+from ..transcript.files import expand_paths, refusal
 from .chapter_list import ChapterList
 from .drop_zone import DropZone
 from .export_menu import ExportMenus
@@ -72,6 +73,7 @@ from .file_queue import FileQueue
 from .history_panel import HistoryPanel
 from .progress_panel import ProgressPanel
 from .summary_view import SummaryView
+from .theme import Theme
 from .transcript_view import TranscriptView
 
 log = logging.getLogger(__name__)
@@ -95,6 +97,18 @@ class Item:
         return Path(self.path).name
 
 
+# (distribution, what it is, licence) of what a Recap installation or bundle ships, for the About box.
+BUNDLED = [
+    ("recap", "Recap", "MIT"),
+    ("llama_cpp_python", "llama-cpp-python (llama.cpp, ggml)", "MIT"),
+    ("PySide6-Essentials", "Qt for Python (PySide6, Qt)", "LGPL-3.0"),
+    ("qasync", "qasync", "BSD-2-Clause"),
+    ("charset-normalizer", "charset-normalizer", "MIT"),
+    ("platformdirs", "platformdirs", "MIT"),
+    ("mutagen", "mutagen", "GPL-2.0-or-later"),
+]
+
+
 def _default_engine(path: str) -> TextModel:
     from ..engine import LlamaEngine
 
@@ -111,7 +125,9 @@ class MainWindow(QMainWindow):
         config: Config | None = None,
         engine_factory: Callable[[str], TextModel] = _default_engine,
         options: Options | None = None,
+        restore_queue: bool = True,
     ) -> None:
+        """`restore_queue`: pick up the files left unfinished last time (paused); off for scripted runs."""
         super().__init__()
         self.loop = loop
         self.config = config or Config()
@@ -144,7 +160,14 @@ class MainWindow(QMainWindow):
         if model:
             self.set_model(model, remember=False)
         self._update_model_ui()
-        self._restore_queue()
+        app = QApplication.instance()
+        self.theme = (
+            Theme(app, self.config.get("appearance", "system")) if isinstance(app, QApplication) else None
+        )
+        self.appearance_actions[self.theme.choice if self.theme else "system"].setChecked(True)
+        self._restore_layout()
+        if restore_queue:
+            self._restore_queue()
 
     # ---- construction ----------------------------------------------------------------------------------------
 
@@ -196,7 +219,17 @@ class MainWindow(QMainWindow):
         edit_menu = menu.addMenu("&Edit")
         edit_menu.addAction(self.exports.copy_summary_action)
         edit_menu.addMenu(self.exports.copy_menu)
-        menu.addMenu("&View").addAction(self.history_action)
+        view_menu = menu.addMenu("&View")
+        view_menu.addAction(self.history_action)
+        appearance = view_menu.addMenu("&Appearance")
+        group = QActionGroup(self)
+        self.appearance_actions: dict[str, QAction] = {}
+        for choice, label in (("system", "Follow the &system"), ("light", "&Light"), ("dark", "&Dark")):
+            a = appearance.addAction(label)
+            a.setCheckable(True)
+            a.triggered.connect(lambda _=False, c=choice: self.set_appearance(c))
+            group.addAction(a)
+            self.appearance_actions[choice] = a
         run_menu = menu.addMenu("&Run")
         run_menu.addActions([self.run_action, self.stop_action, self.pause_action])
         menu.addMenu("&Help").addAction(about_action)
@@ -310,6 +343,7 @@ class MainWindow(QMainWindow):
         right.addWidget(chapters_box)
         right.addWidget(titled("Summary", self.summary_view))
         right.setSizes([260, 440])
+        self.right_split = right
         self.content_split = QSplitter(Qt.Orientation.Horizontal)
         left = QWidget()
         ll = QVBoxLayout(left)
@@ -324,7 +358,7 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.drop_zone)
         self.stack.addWidget(self.content_split)
 
-        outer = QSplitter(Qt.Orientation.Horizontal)
+        outer = self.outer_split = QSplitter(Qt.Orientation.Horizontal)
         outer.addWidget(self.queue)
         outer.addWidget(self.stack)
         outer.setStretchFactor(1, 1)
@@ -493,8 +527,11 @@ class MainWindow(QMainWindow):
 
     def add_files(self, paths: list[str]) -> list[Item]:
         files, skipped = expand_paths(list(paths))
+        in_line = {i.path for i in self.items if i.state in self.UNFINISHED}
         new = []
         for f in files:
+            if f in in_line:
+                continue  # already waiting (restored from last time, or dropped twice)
             item = Item(self._next_id, f)
             self._next_id += 1
             self.items.append(item)
@@ -521,7 +558,14 @@ class MainWindow(QMainWindow):
 
     def dragEnterEvent(self, e: QDragEnterEvent) -> None:  # noqa: N802 (Qt override)
         urls = e.mimeData().urls()
-        if urls and all(u.isLocalFile() for u in urls):
+        why = (
+            refusal([u.toLocalFile() for u in urls]) if urls and all(u.isLocalFile() for u in urls) else None
+        )
+        if why is not None:  # a song or a video: refused while it is still being dragged, with the reason
+            self.statusBar().showMessage(why, 8000)
+            self.drop_zone.set_refusal(why)
+            e.ignore()
+        elif urls and all(u.isLocalFile() for u in urls):
             e.acceptProposedAction()
             self.drop_zone.set_hover(True)
         else:
@@ -765,6 +809,43 @@ class MainWindow(QMainWindow):
             if item.state in ("done", "failed", "stopped"):
                 self.itemFinished.emit(item.id)
 
+    # ---- appearance and layout, remembered -------------------------------------------------------------------
+
+    def set_appearance(self, choice: str) -> None:
+        if self.theme is not None:
+            self.theme.set_choice(choice)
+        self.appearance_actions[choice].setChecked(True)
+        self.config.set("appearance", choice)
+
+    def _splitters(self) -> dict[str, QSplitter]:
+        return {"outer": self.outer_split, "content": self.content_split, "right": self.right_split}
+
+    def _save_layout(self) -> None:
+        self.config.set(
+            "layout",
+            {
+                "geometry": bytes(self.saveGeometry().toBase64().data()).decode(),
+                "splitters": {k: sp.sizes() for k, sp in self._splitters().items()},
+                "history": self.history_dock.isVisible(),
+            },
+        )
+
+    def _restore_layout(self) -> None:
+        layout = self.config.get("layout")
+        if not isinstance(layout, dict):
+            return
+        geometry = layout.get("geometry")
+        if isinstance(geometry, str):
+            self.restoreGeometry(QByteArray.fromBase64(geometry.encode()))
+        sizes = layout.get("splitters")
+        if isinstance(sizes, dict):
+            for k, sp in self._splitters().items():
+                v = sizes.get(k)
+                if isinstance(v, list) and all(isinstance(x, int) for x in v) and sum(v) > 0:
+                    sp.setSizes(v)
+        if layout.get("history"):
+            self.history_action.setChecked(True)
+
     # ---- history ---------------------------------------------------------------------------------------------
 
     def _history_changed(self, _item_id: int) -> None:
@@ -907,12 +988,28 @@ class MainWindow(QMainWindow):
     # ---- about and closing -----------------------------------------------------------------------------------
 
     def about(self) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        rows = []
+        for dist, what, lic in BUNDLED:
+            try:
+                v = version(dist)
+            except PackageNotFoundError:
+                v = "?"
+            rows.append(f"<tr><td>{what}</td><td>{v}</td><td>{lic}</td></tr>")
+        model = Path(self.engine.model_path).name if self.engine else "none chosen"
         box = QMessageBox(self)
         box.setWindowTitle("About Recap")
+        box.setIconPixmap(self.windowIcon().pixmap(64, 64))
         box.setText(
-            f"<b>Recap {__version__}</b><br>Offline transcript summaries and chapters.<br>"
-            "Everything runs on this computer with llama.cpp.<br><br>"
-            f"Model: {Path(self.engine.model_path).name if self.engine else 'none'}"
+            f"<b>Recap {__version__}</b><br>Offline transcript summaries and chapters. Everything runs on this "
+            f"computer with llama.cpp; nothing is sent anywhere.<br><br>Model in use: {model}<br>"
+            f"Results: {data_dir()}<br>Settings: {config_dir()}"
+        )
+        box.setInformativeText(
+            "<b>Components</b><table cellspacing=6>" + "".join(rows) + "</table>"
+            "<small>Recap itself is MIT-licensed. mutagen (GPL-2.0-or-later) and Qt (LGPL-3.0) come with their own "
+            "terms; their sources are at pypi.org and qt.io.</small>"
         )
         box.open()
         self._about = box
@@ -925,6 +1022,8 @@ class MainWindow(QMainWindow):
     async def shutdown(self) -> None:
         """Stop the run and the model thread (the loop cannot close while that thread runs)."""
         self._queue_frozen = True  # the files still to do stay recorded for the next start
+        if self.isVisible():
+            self._save_layout()
         self.stop()
         for t in (self._task, self._load_task):
             if t is not None and not t.done():

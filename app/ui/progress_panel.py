@@ -22,6 +22,7 @@ class ProgressPanel(QWidget):
         self.bar.setRange(0, 1000)
         self.bar.setTextVisible(False)
         self.bar.setAccessibleName("Progress")
+        self.bar.setToolTip("How far the current file is")
         self.eta = QLabel("")
         self.eta.setAccessibleName("Time left")
         self.eta.setMinimumWidth(120)

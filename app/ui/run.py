@@ -40,7 +40,7 @@ def run_gui(files: list[str], model: str | None = None, exit_when_done: bool = F
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     config = Config()
-    window = MainWindow(loop, config)
+    window = MainWindow(loop, config, restore_queue=not exit_when_done)
     if model:
         window.set_model(model)
     window.show()
@@ -48,6 +48,8 @@ def run_gui(files: list[str], model: str | None = None, exit_when_done: bool = F
     def received(paths: list[str]) -> None:
         if paths:
             window.add_files(paths)
+            if window.paused:  # opening a file means "summarize it": the queue goes on
+                window.pause_action.setChecked(False)
         window.showNormal()
         window.raise_()
         window.activateWindow()
@@ -64,6 +66,8 @@ def run_gui(files: list[str], model: str | None = None, exit_when_done: bool = F
             window.close()
     if files:
         window.add_files(files)
+        if window.paused:  # files given at launch (a double-click): the queue, restored or not, goes on
+            window.pause_action.setChecked(False)
     with loop:
         loop.run_until_complete(window.wait_closed())
     instance.close()

@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
+from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
@@ -500,3 +500,133 @@ def test_no_running_window_means_no_hand_off(tmp_path) -> None:  # noqa: ANN001
     from app.ui.single_instance import hand_off
 
     assert not hand_off(["x.srt"], name=f"recap-test-nobody-{tmp_path.name}")
+
+
+def test_appearance_switch_and_it_is_remembered(make_window, aloop) -> None:  # noqa: ANN001
+    from PySide6.QtGui import QPalette
+
+    def window_lightness(w: MainWindow) -> int:
+        QApplication.processEvents()  # palette changes reach the widgets as events
+        return w.palette().color(QPalette.ColorRole.Window).lightness()
+
+    w = make_window()
+    assert w.appearance_actions["system"].isChecked()
+    light = window_lightness(w)  # offscreen reports no scheme: "system" is light here
+    assert light > 128
+    w.appearance_actions["dark"].trigger()
+    assert window_lightness(w) < 80 and w.theme.dark
+    assert w.summary_view.palette().color(QPalette.ColorRole.Base).lightness() < 80  # every widget follows
+    assert w.queue.palette().color(QPalette.ColorRole.Text).lightness() > 200
+    run_coro(aloop, w.shutdown())
+    w2 = make_window()
+    assert w2.appearance_actions["dark"].isChecked() and window_lightness(w2) < 80
+    w2.appearance_actions["light"].trigger()
+    assert window_lightness(w2) == light
+    w2.appearance_actions["system"].trigger()
+    assert window_lightness(w2) == light
+
+
+def test_window_size_and_splitters_are_remembered(make_window, aloop) -> None:  # noqa: ANN001
+    w = make_window()
+    w.resize(760, 520)  # inside the offscreen screen (restoreGeometry keeps a window on its screen)
+    w.stack.setCurrentWidget(w.content_split)
+    QApplication.processEvents()
+    w.content_split.setSizes([150, 500])
+    QApplication.processEvents()
+    sizes = w.content_split.sizes()
+    assert sizes[0] < sizes[1] / 2  # the user's choice, far from the default 600:420
+    run_coro(aloop, w.shutdown())
+    w2 = make_window()
+
+    QApplication.processEvents()
+    assert (w2.width(), w2.height()) == (760, 520)
+    got = w2.content_split.sizes()
+    assert abs(got[0] / sum(got) - sizes[0] / sum(sizes)) < 0.02  # the same split (Qt scales it to the width)
+
+
+def test_drop_zone_highlights_and_refuses_what_it_cannot_read(make_window, tmp_path) -> None:  # noqa: ANN001
+    w = make_window()
+
+    def enter(*paths: Path) -> QDragEnterEvent:
+        mime = QMimeData()
+        mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+        ev = QDragEnterEvent(
+            QPoint(50, 50),
+            Qt.DropAction.CopyAction,
+            mime,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+        )
+        QApplication.sendEvent(w, ev)
+        return ev
+
+    song = tmp_path / "episode.mp3"
+    song.write_bytes(b"ID3" + bytes(100))
+    ev = enter(song)
+    assert not ev.isAccepted()
+    assert (
+        w.drop_zone.refused is not None and "“episode.mp3” is audio, not a transcript" in w.drop_zone.refused
+    )
+    assert "audio" in w.statusBar().currentMessage()
+    w.dragLeaveEvent(QEvent(QEvent.Type.DragLeave))
+    assert w.drop_zone.refused is None and w.drop_zone.title.text() == "Drop transcripts here"
+    ev = enter(song, DATA / "premiere.txt")  # a transcript among them: accepted (the song is reported later)
+    assert ev.isAccepted() and w.drop_zone.hover and w.drop_zone.title.text() == "Drop to summarize"
+
+
+def test_every_control_has_an_accessible_name_and_a_tooltip(make_window) -> None:  # noqa: ANN001
+    from PySide6.QtGui import QAccessible
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractItemView,
+        QComboBox,
+        QLineEdit,
+        QProgressBar,
+        QTextEdit,
+        QWidget,
+    )
+
+    w = make_window()
+    w.stack.setCurrentWidget(w.content_split)
+    w.queue.show()
+    w.history_action.trigger()
+    QApplication.processEvents()
+    kinds = (QAbstractButton, QComboBox, QLineEdit, QAbstractItemView, QTextEdit, QProgressBar)
+    controls = [
+        c
+        for c in w.findChildren(QWidget)
+        if isinstance(c, kinds) and c.isVisibleTo(w) and not c.objectName().startswith("qt_")  # Qt's own
+    ]
+    assert len(controls) > 15
+    for c in controls:
+        iface = QAccessible.queryAccessibleInterface(c)
+        name = iface.text(QAccessible.Text.Name) if iface is not None else ""
+        assert name, f"{type(c).__name__} has no accessible name"
+        assert c.toolTip(), f"{type(c).__name__} “{name}” has no tooltip"
+
+
+def test_keyboard_shortcuts(make_window, aloop, tiny_model, qtbot) -> None:  # noqa: ANN001
+    w = make_window(tiny_model)
+    from PySide6.QtTest import QTest
+
+    w.activateWindow()
+    assert QTest.qWaitForWindowActive(w)  # shortcuts go to the active window
+    qtbot.keyClick(w, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    assert w._open_dialog.isVisible()  # Ctrl+O: the open dialog (non-blocking)
+    w._open_dialog.close()
+    w.activateWindow()
+    assert QTest.qWaitForWindowActive(w)
+    qtbot.keyClick(w, Qt.Key.Key_F1)
+    assert w._about.isVisible() and "Recap" in w._about.text() and "mutagen" in w._about.informativeText()
+    w._about.close()
+    w.activateWindow()
+    assert QTest.qWaitForWindowActive(w)
+    drop(w, DATA / "premiere.txt")
+    run_until(aloop, lambda: w.items[0].state == "done")
+    first = w.items[0].result
+    qtbot.keyClick(w, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # Ctrl+Enter: summarize again
+    run_until(aloop, lambda: w.items[0].state == "done" and w.items[0].result is not first)
+    qtbot.keyClick(w, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert QApplication.clipboard().text() == w.items[0].result.summary.strip()
+    qtbot.keyClick(w, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
+    assert w.history_dock.isVisible()
