@@ -22,7 +22,11 @@ def _tool(name: str) -> str:
 
 @pytest.mark.parametrize(
     "args",
-    [["ruff", "check", "app", "tests"], ["ruff", "format", "--check", "app", "tests"], ["mypy"]],
+    [
+        ["ruff", "check", "app", "tests", "packaging", "resources"],
+        ["ruff", "format", "--check", "app", "tests", "packaging", "resources"],
+        ["mypy"],
+    ],
     ids=["ruff-check", "ruff-format", "mypy"],
 )
 def test_tool_is_clean(args: list[str]) -> None:

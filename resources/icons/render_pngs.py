@@ -1,6 +1,6 @@
 """Render recap.svg to the PNG sizes desktops ask for (run after editing the SVG; the PNGs are committed).
 
-    QT_QPA_PLATFORM=offscreen python resources/icons/render_pngs.py
+QT_QPA_PLATFORM=offscreen python resources/icons/render_pngs.py
 """
 
 from __future__ import annotations
