@@ -22,6 +22,8 @@ def main() -> int:
     ap.add_argument("out")
     ap.add_argument("--done", action="store_true", help="wait for the run to finish")
     ap.add_argument("--chapters", type=int, default=3)
+    ap.add_argument("--appearance", choices=["system", "light", "dark"], default="light")
+    ap.add_argument("--history", action="store_true", help="show the History panel too")
     a = ap.parse_args()
     os.environ.setdefault("RECAP_CONFIG_DIR", tempfile.mkdtemp())
     os.environ.setdefault(
@@ -44,6 +46,7 @@ def main() -> int:
     w.resize(1280, 800)
     w.move(0, 0)
     w.set_model(a.model)
+    w.set_appearance(a.appearance)
     w.show()
 
     async def scenario() -> None:
@@ -59,6 +62,8 @@ def main() -> int:
             if item.state in ("done", "failed") and not a.done:
                 break
             await asyncio.sleep(0.002)
+        if a.history:
+            w.history_action.setChecked(True)
         await asyncio.sleep(0.05)
         shot = QGuiApplication.primaryScreen().grabWindow(0)
         shot.save(a.out)
