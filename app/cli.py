@@ -5,6 +5,7 @@
     recap --install-desktop | --uninstall-desktop
                                               the launcher entry, icons and "Open with" for this user
     recap inspect FILE [--json] [--fps N]      what the reader made of a file
+    recap models [--json] [--add-folder DIR]  GGUF models already on this computer, usable or why not
     recap summarize FILE --model PATH [--format FORMAT]
                                               summary and chapters to stdout, progress to stderr
     recap summarize DIR_OR_FILES... --out DIR [--format FORMAT] [--force]
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
     from .summarize import Options
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-SUBCOMMANDS = ("inspect", "summarize", "presets")
+SUBCOMMANDS = ("inspect", "summarize", "presets", "models")
 
 
 def _die(msg: str, code: int = EXIT_FAILED) -> int:
@@ -292,6 +293,48 @@ def cmd_presets(argv: list[str]) -> int:
     return EXIT_OK
 
 
+def cmd_models(argv: list[str]) -> int:
+    from .config import Config
+    from .engine.discovery import default_roots, discover
+
+    ap = argparse.ArgumentParser(
+        prog="recap models",
+        description="GGUF models already on this computer (Recap, LM Studio, GPT4All, Jan, Hugging Face, Ollama).",
+    )
+    ap.add_argument("--json", action="store_true", help="one JSON list, usable and unusable files alike")
+    ap.add_argument("--add-folder", type=Path, help="also search this folder, now and from now on")
+    a = ap.parse_args(argv)
+    config = Config()
+    folders = [f for f in config.get("model_folders", []) if isinstance(f, str)]
+    if a.add_folder:
+        folder = str(a.add_folder.expanduser().resolve())
+        if not Path(folder).is_dir():
+            return _die(f"{a.add_folder} is not a folder.", EXIT_USAGE)
+        if folder not in folders:
+            folders.append(folder)
+            config.set("model_folders", folders)
+    found = discover(default_roots(extra=folders))
+    if a.json:
+        json.dump([m.to_dict() for m in found], sys.stdout, indent=2)
+        print()
+        return EXIT_OK
+    usable = [m for m in found if m.usable]
+    if not usable:
+        print("No usable model found. Choose a .gguf file in the window, or see models/README.md.")
+    for m in usable:
+        params = (
+            f"{m.parameters / 1e9:.1f}B" if m.parameters and m.parameters >= 1e8 else f"{m.parameters or 0:,}"
+        )
+        print(
+            f"{m.name}  ({m.architecture}, {params} parameters, {m.quantization}, "
+            f"{m.context_length or '?'} tokens context, {m.size_bytes / 2**30:.2f} GB, {m.source})\n    {m.path}"
+        )
+    for m in found:
+        if not m.usable:
+            print(f"not a summarizer: {m.path}: {m.reason}")
+    return EXIT_OK
+
+
 def cmd_summarize(argv: list[str]) -> int:
     from .export import FORMATS
     from .transcript.files import expand_paths
@@ -399,11 +442,15 @@ def gui(argv: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] in SUBCOMMANDS and not Path(argv[0]).exists():
+    if argv and argv[0] in SUBCOMMANDS and not Path(argv[0]).is_file():  # (./models opens a folder named so)
         try:
-            return {"inspect": cmd_inspect, "summarize": cmd_summarize, "presets": cmd_presets}[argv[0]](
-                argv[1:]
-            )
+            commands = {
+                "inspect": cmd_inspect,
+                "summarize": cmd_summarize,
+                "presets": cmd_presets,
+                "models": cmd_models,
+            }
+            return commands[argv[0]](argv[1:])
         except BrokenPipeError:  # `recap inspect FILE | head`: the reader left, which is fine
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return EXIT_OK

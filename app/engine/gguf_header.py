@@ -46,6 +46,43 @@ class GGUFHeader:
     def has_chat_template(self) -> bool:
         return bool(self.metadata.get("tokenizer.chat_template"))
 
+    # Filled by read_header(..., tensors=True):
+    parameters: int = 0  # elements over all tensors
+    expected_size: int | None = None  # bytes the file needs (None: a tensor type this table does not know)
+    tensor_types: dict[int, int] = field(default_factory=dict)  # ggml type -> parameters of that type
+
+    @property
+    def quantization(self) -> str | None:
+        ft = self.metadata.get("general.file_type")
+        if isinstance(ft, int) and ft in FILE_TYPES:
+            return FILE_TYPES[ft]
+        if self.tensor_types:  # the type most parameters have
+            t = max(self.tensor_types, key=lambda k: self.tensor_types[k])
+            return GGML_TYPES.get(t, (f"type {t}", 0, 0))[0]
+        return None
+
+
+# llama.cpp's LLAMA_FTYPE values (general.file_type)
+FILE_TYPES = {
+    0: "F32", 1: "F16", 2: "Q4_0", 3: "Q4_1", 7: "Q8_0", 8: "Q5_0", 9: "Q5_1", 10: "Q2_K", 11: "Q3_K_S",
+    12: "Q3_K_M", 13: "Q3_K_L", 14: "Q4_K_S", 15: "Q4_K_M", 16: "Q5_K_S", 17: "Q5_K_M", 18: "Q6_K",
+    19: "IQ2_XXS", 20: "IQ2_XS", 21: "Q2_K_S", 22: "IQ3_XS", 23: "IQ3_XXS", 24: "IQ1_S", 25: "IQ4_NL",
+    26: "IQ3_S", 27: "IQ3_M", 28: "IQ2_S", 29: "IQ2_M", 30: "IQ4_XS", 31: "IQ1_M", 32: "BF16", 36: "TQ1_0",
+    37: "TQ2_0", 38: "MXFP4_MOE",
+}  # fmt: skip
+
+# ggml tensor types: (name, elements per block, bytes per block), for the size a file must have
+GGML_TYPES = {
+    0: ("F32", 1, 4), 1: ("F16", 1, 2), 2: ("Q4_0", 32, 18), 3: ("Q4_1", 32, 20), 6: ("Q5_0", 32, 22),
+    7: ("Q5_1", 32, 24), 8: ("Q8_0", 32, 34), 9: ("Q8_1", 32, 36), 10: ("Q2_K", 256, 84), 11: ("Q3_K", 256, 110),
+    12: ("Q4_K", 256, 144), 13: ("Q5_K", 256, 176), 14: ("Q6_K", 256, 210), 15: ("Q8_K", 256, 292),
+    16: ("IQ2_XXS", 256, 66), 17: ("IQ2_XS", 256, 74), 18: ("IQ3_XXS", 256, 98), 19: ("IQ1_S", 256, 50),
+    20: ("IQ4_NL", 32, 18), 21: ("IQ3_S", 256, 110), 22: ("IQ2_S", 256, 82), 23: ("IQ4_XS", 256, 136),
+    24: ("I8", 1, 1), 25: ("I16", 1, 2), 26: ("I32", 1, 4), 27: ("I64", 1, 8), 28: ("F64", 1, 8),
+    29: ("IQ1_M", 256, 56), 30: ("BF16", 1, 2), 34: ("TQ1_0", 256, 54), 35: ("TQ2_0", 256, 66),
+    39: ("MXFP4", 32, 17),
+}  # fmt: skip
+
 
 def _read(f: BinaryIO, n: int) -> bytes:
     b = f.read(n)
@@ -70,7 +107,36 @@ def _value(f: BinaryIO, vtype: int, keep: bool) -> Any:
     raise EngineError(f"unknown value type {vtype}")
 
 
-def read_header(path: str | Path) -> GGUFHeader:
+def _tensor_table(f: BinaryIO, header: GGUFHeader) -> None:
+    if header.tensor_count > 1_000_000:
+        raise EngineError("too many tensors")
+    end = 0
+    known = True
+    for _ in range(header.tensor_count):
+        _string(f)  # name
+        (n_dims,) = struct.unpack("<I", _read(f, 4))
+        if n_dims > 8:
+            raise EngineError("bad tensor")
+        dims = struct.unpack(f"<{n_dims}Q", _read(f, 8 * n_dims))
+        ttype, offset = struct.unpack("<IQ", _read(f, 12))
+        n = 1
+        for d in dims:
+            n *= d
+        header.parameters += n
+        header.tensor_types[ttype] = header.tensor_types.get(ttype, 0) + n
+        if ttype in GGML_TYPES:
+            _, per_block, block_bytes = GGML_TYPES[ttype]
+            end = max(end, offset + (n + per_block - 1) // per_block * block_bytes)
+        else:
+            known = False
+    align = int(header.metadata.get("general.alignment", 32) or 32)
+    data_start = (f.tell() + align - 1) // align * align
+    header.expected_size = data_start + end if known and header.tensor_count else None
+
+
+def read_header(path: str | Path, tensors: bool = False) -> GGUFHeader:
+    """The metadata; with `tensors`, also the tensor table (parameter count, and the size the file must have, so
+    a truncated download is caught without reading the weights)."""
     p = Path(path)
     try:
         with open(p, "rb") as f:
@@ -97,6 +163,8 @@ def read_header(path: str | Path) -> GGUFHeader:
                         raise EngineError("nested arrays")
                 else:
                     header.metadata[key] = _value(f, vtype, True)
+            if tensors:
+                _tensor_table(f, header)
     except EngineError as e:
         if str(e).startswith("“"):
             raise
