@@ -1,6 +1,7 @@
 """Shared fixtures: generated GGUF models (real llama.cpp path), an isolated config dir, a qasync loop.
 
-Every test gets its own RECAP_CONFIG_DIR, so nothing reads or writes the developer's settings. Models are built
+Every test gets its own RECAP_CONFIG_DIR, RECAP_DATA_DIR and an empty HOME, so nothing reads or writes the
+developer's settings, results or models. Models are built
 once per test session by tests/make_model.py into pytest's cache folder, keyed by that script's content.
 """
 
@@ -71,6 +72,13 @@ def isolated_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
     monkeypatch.setenv("RECAP_CONFIG_DIR", str(d))
     monkeypatch.setenv("RECAP_DATA_DIR", str(d / "data"))
     monkeypatch.delenv("RECAP_MODEL", raising=False)
+    # Model discovery searches the home folder (LM Studio, Ollama, ...): an empty one, so what a test finds is
+    # what it planted, never the developer's downloads.
+    home = d / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    for var in ("HF_HOME", "HF_HUB_CACHE", "OLLAMA_MODELS", "XDG_DATA_HOME", "LOCALAPPDATA", "APPDATA"):
+        monkeypatch.delenv(var, raising=False)
     return d
 
 

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 from .. import __version__
 from ..config import Config, config_dir
 from ..engine import EngineError
+from ..engine.discovery import FoundModel
 from ..engine.llama_engine import check_model_file
 from ..queue_state import load_queue, save_queue
 from ..summarize import (
@@ -149,6 +150,8 @@ class MainWindow(QMainWindow):
         self._load_task: asyncio.Task[None] | None = None
         self._closing: asyncio.Task[None] | None = None
         self._closed = asyncio.Event()
+        self.found_models: list[FoundModel] = []  # usable models on this computer (discovery runs off-thread)
+        self._discovery: asyncio.Task[None] | None = None
         self.paused = False  # the queue starts no file while paused; Resume (or Summarize) goes on
         self._saved_queue: list[str] | None = None
         self._queue_frozen = False  # while closing: the unfinished files stay recorded as they were
@@ -160,6 +163,8 @@ class MainWindow(QMainWindow):
         if model:
             self.set_model(model, remember=False)
         self._update_model_ui()
+        if self.engine is None:
+            self._discovery = self.loop.create_task(self.discover_models())
         app = QApplication.instance()
         self.theme = (
             Theme(app, self.config.get("appearance", "system")) if isinstance(app, QApplication) else None
@@ -286,7 +291,19 @@ class MainWindow(QMainWindow):
         self.banner_button = QPushButton("Choose model file…")
         self.banner_button.setToolTip("Pick a .gguf model file on this computer")
         self.banner_button.clicked.connect(self.choose_model_dialog)
+        self.found_box = QComboBox()
+        self.found_box.setAccessibleName("Models found on this computer")
+        self.found_box.setToolTip(
+            "GGUF models that LM Studio, Ollama, GPT4All, Jan or Hugging Face already downloaded"
+        )
+        self.use_found_button = QPushButton("Use this model")
+        self.use_found_button.setToolTip("Summarize with the model chosen on the left (no download)")
+        self.use_found_button.clicked.connect(self.use_found_model)
+        self.found_box.hide()
+        self.use_found_button.hide()
         bl.addWidget(self.banner_text, 1)
+        bl.addWidget(self.found_box)
+        bl.addWidget(self.use_found_button)
         bl.addWidget(self.banner_button)
 
         self.queue = FileQueue()
@@ -496,13 +513,47 @@ class MainWindow(QMainWindow):
             self.banner.hide()
         else:
             self.model_label.setText("No model  ")
+            found = len(self.found_models)
             self.banner_text.setText(
                 (self.model_error + " " if self.model_error else "")
-                + "Recap needs a local GGUF model file (for example Qwen2.5-1.5B-Instruct Q4_K_M) to write "
-                "summaries. Transcripts can be opened and read without one."
+                + (
+                    f"Recap found {found} model{'s' if found > 1 else ''} on this computer that can write "
+                    "summaries: choose one, or another GGUF file."
+                    if found
+                    else "Recap needs a local GGUF model file (for example Qwen2.5-1.5B-Instruct Q4_K_M) to write "
+                    "summaries. Transcripts can be opened and read without one."
+                )
             )
+            self.found_box.setVisible(bool(found))
+            self.use_found_button.setVisible(bool(found))
             self.banner.show()
         self._sync_actions()
+
+    async def discover_models(self) -> None:
+        """Look for models other tools already downloaded (headers only, on a worker thread)."""
+        from ..engine.discovery import default_roots, discover
+
+        folders = [f for f in self.config.get("model_folders", []) if isinstance(f, str)]
+        try:
+            found = await self.loop.run_in_executor(None, lambda: discover(default_roots(extra=folders)))
+        except OSError as e:
+            log.warning("model discovery failed: %s", e)
+            return
+        self.found_models = [m for m in found if m.usable]
+        self.found_box.clear()
+        for m in self.found_models:
+            params = f"{m.parameters / 1e9:.1f}B · " if m.parameters and m.parameters >= 1e8 else ""
+            self.found_box.addItem(
+                f"{m.name} ({params}{m.quantization or '?'} · {m.size_bytes / 2**30:.1f} GB · {m.source})",
+                m.path,
+            )
+            self.found_box.setItemData(self.found_box.count() - 1, m.path, Qt.ItemDataRole.ToolTipRole)
+        self._update_model_ui()
+
+    def use_found_model(self) -> None:
+        path = self.found_box.currentData()
+        if isinstance(path, str) and self.set_model(path):
+            self._resume_needs_model()
 
     def choose_model_dialog(self) -> None:
         # open(), not exec(): no nested event loop while asyncio tasks are running on this one.
@@ -1025,7 +1076,7 @@ class MainWindow(QMainWindow):
         if self.isVisible():
             self._save_layout()
         self.stop()
-        for t in (self._task, self._load_task):
+        for t in (self._task, self._load_task, self._discovery):
             if t is not None and not t.done():
                 t.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):

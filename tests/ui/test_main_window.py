@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -630,3 +631,22 @@ def test_keyboard_shortcuts(make_window, aloop, tiny_model, qtbot) -> None:  # n
     assert QApplication.clipboard().text() == w.items[0].result.summary.strip()
     qtbot.keyClick(w, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
     assert w.history_dock.isVisible()
+
+
+def test_models_found_on_disk_are_offered_when_there_is_none(make_window, aloop, tiny_model) -> None:  # noqa: ANN001
+    import shutil
+
+    home = Path(os.environ["HOME"])  # the test's own empty home (conftest)
+    lm = home / ".lmstudio" / "models" / "someone" / "Tiny-GGUF" / "tiny-q8_0.gguf"
+    lm.parent.mkdir(parents=True)
+    shutil.copy(tiny_model, lm)
+    w = make_window()
+    run_until(aloop, lambda: w.found_box.count() == 1)
+    assert w.banner.isVisible() and "found 1 model" in w.banner_text.text()
+    assert w.use_found_button.isVisible() and "lm-studio" in w.found_box.itemText(0)
+    drop(w, DATA / "premiere.txt")
+    run_until(aloop, lambda: w.items[0].state == "needs-model")
+    w.use_found_button.click()
+    assert w.engine is not None and w.engine.model_path == str(lm)
+    assert w.config.model_path == str(lm)  # remembered
+    run_until(aloop, lambda: w.items[0].state == "done", timeout=60)  # the waiting file ran with it
