@@ -202,13 +202,20 @@ async def _batch(  # noqa: ANN001
     options: Options,
     fps: float,
 ) -> int:
+    from .config import Config
     from .engine import LlamaEngine
     from .export import ExportError, render
     from .summarize import Summarizer
     from .summarize.store import Store
     from .transcript import TranscriptError, read_file
 
-    engine = LlamaEngine(model_path, n_ctx=n_ctx, n_threads=threads)  # one load serves the whole batch
+    c = Config()  # the window's Settings are the defaults here too
+    engine = LlamaEngine(  # one load serves the whole batch
+        model_path,
+        n_ctx=n_ctx or c.get("n_ctx") or None,
+        n_threads=threads or c.get("threads") or None,
+        n_gpu_layers=int(c.get("gpu_layers") or 0),
+    )
     store = Store()
     current: list[Summarizer] = []
     loop = asyncio.get_running_loop()

@@ -27,10 +27,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import fit
 from .errors import EngineError, GenerationCancelled, PromptTooLong
 from .hardware import physical_cores
 
-DEFAULT_CTX = 8192  # plenty for 3k-token windows plus instructions and output; KV cache stays small
+DEFAULT_CTX = fit.DEFAULT_CTX
 CHATML = (
     "{% for message in messages %}"
     "{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}"
@@ -91,6 +92,7 @@ class LlamaEngine:
         *,
         n_ctx: int | None = None,
         n_threads: int | None = None,
+        n_gpu_layers: int = 0,
         n_batch: int = 512,
         seed: int = 1234,
         sampling: Sampling | None = None,
@@ -98,6 +100,7 @@ class LlamaEngine:
         self.model_path = str(model_path)
         self._want_ctx = n_ctx
         self.n_threads = n_threads or physical_cores()
+        self.n_gpu_layers = n_gpu_layers  # -1: all, when the installed llama.cpp has a GPU backend
         self.n_batch = n_batch
         self.seed = seed
         self.sampling = sampling or Sampling()
@@ -152,11 +155,14 @@ class LlamaEngine:
         self.phase = "loading"
         check_model_file(path)
         n_ctx_train = read_ctx_train(path)
-        n_ctx = self._want_ctx or min(DEFAULT_CTX, n_ctx_train or DEFAULT_CTX)
+        # the context from the trained one and free memory; a model that can't fit is refused here, with the
+        # reason, before llama.cpp maps gigabytes and the machine starts swapping
+        n_ctx = fit.plan(path, self._want_ctx).n_ctx
         try:
             llm = llama_cpp.Llama(
                 model_path=str(path),
                 n_ctx=n_ctx,
+                n_gpu_layers=self.n_gpu_layers,
                 n_batch=self.n_batch,
                 n_threads=self.n_threads,
                 n_threads_batch=self.n_threads,

@@ -73,6 +73,7 @@ from .export_menu import ExportMenus
 from .file_queue import FileQueue
 from .history_panel import HistoryPanel
 from .progress_panel import ProgressPanel
+from .settings_dialog import SettingsDialog
 from .summary_view import SummaryView
 from .theme import Theme
 from .transcript_view import TranscriptView
@@ -110,12 +111,6 @@ BUNDLED = [
 ]
 
 
-def _default_engine(path: str) -> TextModel:
-    from ..engine import LlamaEngine
-
-    return LlamaEngine(path)
-
-
 class MainWindow(QMainWindow):
     itemFinished = Signal(int)  # item id, whatever the outcome (done, failed, stopped)
     runIdle = Signal()  # the queue stopped running
@@ -124,7 +119,7 @@ class MainWindow(QMainWindow):
         self,
         loop: asyncio.AbstractEventLoop,
         config: Config | None = None,
-        engine_factory: Callable[[str], TextModel] = _default_engine,
+        engine_factory: Callable[[str], TextModel] | None = None,
         options: Options | None = None,
         restore_queue: bool = True,
     ) -> None:
@@ -184,6 +179,10 @@ class MainWindow(QMainWindow):
         self.open_action.setShortcut(QKeySequence.StandardKey.Open)
         self.open_action.setToolTip("Open transcript files (Ctrl+O)")
         self.open_action.triggered.connect(self.open_dialog)
+        self.settings_action = QAction("&Settings…", self)
+        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.settings_action.setToolTip("Model, threads, context size, GPU, model folders (Ctrl+,)")
+        self.settings_action.triggered.connect(self.settings_dialog)
         self.model_action = QAction("Choose &model…", self)
         self.model_action.setToolTip("Choose the GGUF model file Recap uses")
         self.model_action.triggered.connect(self.choose_model_dialog)
@@ -216,7 +215,7 @@ class MainWindow(QMainWindow):
         self.exports = ExportMenus(self, self.current_result)
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
-        file_menu.addActions([self.open_action, self.model_action])
+        file_menu.addActions([self.open_action, self.model_action, self.settings_action])
         file_menu.addSeparator()
         file_menu.addMenu(self.exports.save_menu)
         file_menu.addSeparator()
@@ -471,7 +470,7 @@ class MainWindow(QMainWindow):
         if self.running is not None:
             self.stop()
         old = self.engine
-        self.engine = self.engine_factory(path)
+        self.engine = self.engine_factory(path) if self.engine_factory else self._make_engine(path)
         self.model_error = None
         if old is not None:
             self.loop.create_task(self._close_engine(old))
@@ -528,6 +527,33 @@ class MainWindow(QMainWindow):
             self.use_found_button.setVisible(bool(found))
             self.banner.show()
         self._sync_actions()
+
+    def _make_engine(self, path: str) -> TextModel:
+        """The local engine with the Settings dialog's choices (threads, context, GPU layers)."""
+        from ..engine import LlamaEngine
+
+        c = self.config
+        return LlamaEngine(
+            path,
+            n_ctx=c.get("n_ctx") or None,
+            n_threads=c.get("threads") or None,
+            n_gpu_layers=int(c.get("gpu_layers") or 0),
+        )
+
+    def settings_dialog(self) -> None:
+        d = SettingsDialog(self.config, self)
+        d.saved.connect(self._settings_saved)
+        d.open()
+        self._settings = d
+
+    def _settings_saved(self) -> None:
+        """New threads, context or model: a fresh engine (the old one is closed); new folders: look again."""
+        path = self.config.model_path
+        if path and self.running is None:
+            self.set_model(path, remember=False)
+        elif path:
+            self.statusBar().showMessage("The new settings apply from the next file.", 8000)
+        self._discovery = self.loop.create_task(self.discover_models())
 
     async def discover_models(self) -> None:
         """Look for models other tools already downloaded (headers only, on a worker thread)."""

@@ -650,3 +650,32 @@ def test_models_found_on_disk_are_offered_when_there_is_none(make_window, aloop,
     assert w.engine is not None and w.engine.model_path == str(lm)
     assert w.config.model_path == str(lm)  # remembered
     run_until(aloop, lambda: w.items[0].state == "done", timeout=60)  # the waiting file ran with it
+
+
+def test_settings_dialog_applies_and_survives_a_restart(make_window, aloop, tiny_model, tmp_path) -> None:  # noqa: ANN001
+    w = make_window(tiny_model)
+    run_until(aloop, lambda: w.engine.loaded)
+    w.settings_action.trigger()
+    d = w._settings
+    assert d.isVisible() and d.model.text() == str(tiny_model)
+    assert "Automatic" in d.threads.specialValueText() and d.context.currentData() is None
+    d.threads.setValue(1)
+    d.context.setCurrentIndex(d.context.findData(4096))
+    folder = tmp_path / "more models"
+    folder.mkdir()
+    d.folders.addItem(str(folder))
+    d.accept()  # Save
+    assert w.config.get("threads") == 1 and w.config.get("n_ctx") == 4096
+    assert w.config.get("model_folders") == [str(folder)]
+    run_until(aloop, lambda: w.engine.loaded)  # a fresh engine with the new settings
+    assert w.engine.n_threads == 1 and w.engine.info.n_ctx == 4096
+    run_until(aloop, lambda: "4096 tokens context" in w.model_label.text())
+
+    run_coro(aloop, w.shutdown())
+    w2 = make_window()  # a restart: same model, same settings
+    assert w2.engine is not None and w2.engine.model_path == str(tiny_model)
+    run_until(aloop, lambda: w2.engine.loaded)
+    assert w2.engine.n_threads == 1 and w2.engine.info.n_ctx == 4096
+    w2.settings_action.trigger()
+    assert w2._settings.threads.value() == 1 and w2._settings.context.currentData() == 4096
+    w2._settings.reject()
