@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QEvent, Qt, QUrl, Signal
+from PySide6.QtCore import QByteArray, QEvent, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QProgressBar,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -43,6 +44,7 @@ from .. import __version__
 from ..config import Config, config_dir
 from ..engine import EngineError
 from ..engine.discovery import FoundModel
+from ..engine.download import Download
 from ..engine.llama_engine import check_model_file
 from ..queue_state import load_queue, save_queue
 from ..summarize import (
@@ -146,6 +148,10 @@ class MainWindow(QMainWindow):
         self._closing: asyncio.Task[None] | None = None
         self._closed = asyncio.Event()
         self.found_models: list[FoundModel] = []  # usable models on this computer (discovery runs off-thread)
+        self.download: Download | None = None  # the recommended model, when the user asked for it
+        self._download_timer = QTimer(self)
+        self._download_timer.setInterval(100)
+        self._download_timer.timeout.connect(self._poll_download)
         self._discovery: asyncio.Task[None] | None = None
         self.paused = False  # the queue starts no file while paused; Resume (or Summarize) goes on
         self._saved_queue: list[str] | None = None
@@ -300,7 +306,32 @@ class MainWindow(QMainWindow):
         self.use_found_button.clicked.connect(self.use_found_model)
         self.found_box.hide()
         self.use_found_button.hide()
+        from ..engine.download import RECOMMENDED
+
+        offer = RECOMMENDED
+        self.download_button = QPushButton(f"Download {offer.name}…")
+        self.download_button.setToolTip(
+            f"{offer.name}, {offer.size_bytes / 2**30:.1f} GB, licence {offer.license}. {offer.why} "
+            "This is the only time Recap goes online, and only when you click."
+        )
+        self.download_button.clicked.connect(self.offer_download)
+        self.download_bar = QProgressBar()
+        self.download_bar.setAccessibleName("Download progress")
+        self.download_bar.setToolTip("How much of the model has arrived")
+        self.download_bar.setRange(0, 1000)
+        self.pause_download_button = QPushButton("Pause")
+        self.pause_download_button.setToolTip("Pause the download; Resume continues where it stopped")
+        self.pause_download_button.clicked.connect(self.toggle_download_pause)
+        self.cancel_download_button = QPushButton("Cancel")
+        self.cancel_download_button.setToolTip("Stop the download and delete the partial file")
+        self.cancel_download_button.clicked.connect(self.cancel_download)
+        for wdg in (self.download_bar, self.pause_download_button, self.cancel_download_button):
+            wdg.hide()
         bl.addWidget(self.banner_text, 1)
+        bl.addWidget(self.download_bar)
+        bl.addWidget(self.pause_download_button)
+        bl.addWidget(self.cancel_download_button)
+        bl.addWidget(self.download_button)
         bl.addWidget(self.found_box)
         bl.addWidget(self.use_found_button)
         bl.addWidget(self.banner_button)
@@ -575,6 +606,88 @@ class MainWindow(QMainWindow):
             )
             self.found_box.setItemData(self.found_box.count() - 1, m.path, Qt.ItemDataRole.ToolTipRole)
         self._update_model_ui()
+
+    # ---- downloading the recommended model (only when asked) -------------------------------------------------
+
+    def offer_download(self) -> None:
+        from ..engine.download import RECOMMENDED
+
+        o = RECOMMENDED
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Download a model",
+            f"<b>{o.name}</b><br>{o.size_bytes / 2**30:.1f} GB · licence {o.license}<br><br>{o.why}<br><br>"
+            f"From huggingface.co ({o.repo}), into {data_dir() / 'models'}. This is the only time Recap goes "
+            "online. You can pause or cancel it.",
+            QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.button(QMessageBox.StandardButton.Ok).setText("Download")
+        box.finished.connect(
+            lambda code: self.start_download() if code == QMessageBox.StandardButton.Ok else None
+        )
+        box.open()
+        self._download_box = box
+
+    def start_download(self) -> None:
+        from ..engine.download import RECOMMENDED, Download
+
+        if self.download is None:
+            self.download = Download(RECOMMENDED, data_dir() / "models")
+        self.download.start()
+        self.download_button.hide()
+        for wdg in (self.download_bar, self.pause_download_button, self.cancel_download_button):
+            wdg.show()
+        self.pause_download_button.setText("Pause")
+        self._download_timer.start()
+        self._poll_download()
+
+    def _poll_download(self) -> None:
+        d = self.download
+        if d is None:
+            return
+        s = d.progress()
+        if s.total_bytes:
+            self.download_bar.setValue(int(1000 * s.done_bytes / s.total_bytes))
+        speed = f" · {s.bytes_per_s / 2**20:.1f} MB/s" if s.bytes_per_s else ""
+        total = f" of {s.total_bytes / 2**20:.0f} MB" if s.total_bytes else ""
+        if s.status in ("checking", "downloading"):
+            self.banner_text.setText(
+                f"Downloading {d.offer.name}: {s.done_bytes / 2**20:.0f} MB{total}{speed}"
+            )
+            return
+        self._download_timer.stop()
+        if s.status == "done" and s.path:
+            for wdg in (self.download_bar, self.pause_download_button, self.cancel_download_button):
+                wdg.hide()
+            self.download = None
+            if self.set_model(s.path):
+                self._resume_needs_model()
+        elif s.status == "paused":
+            self.banner_text.setText(f"Download paused at {s.done_bytes / 2**20:.0f} MB{total}.")
+        elif s.status in ("failed", "cancelled"):
+            for wdg in (self.download_bar, self.pause_download_button, self.cancel_download_button):
+                wdg.hide()
+            self.download_button.show()
+            self.download = None if s.status == "cancelled" else self.download
+            self.model_error = s.error if s.status == "failed" else None
+            self._update_model_ui()
+
+    def toggle_download_pause(self) -> None:
+        d = self.download
+        if d is None:
+            return
+        if d.state.status == "paused":
+            self.start_download()
+        else:
+            d.pause()
+            self.pause_download_button.setText("Resume")
+            self._poll_download()
+
+    def cancel_download(self) -> None:
+        if self.download is not None:
+            self.download.cancel()
+            self._poll_download()
 
     def use_found_model(self) -> None:
         path = self.found_box.currentData()
@@ -1099,6 +1212,8 @@ class MainWindow(QMainWindow):
     async def shutdown(self) -> None:
         """Stop the run and the model thread (the loop cannot close while that thread runs)."""
         self._queue_frozen = True  # the files still to do stay recorded for the next start
+        if self.download is not None:
+            self.download.pause()  # the partial file stays: the next Download resumes it
         if self.isVisible():
             self._save_layout()
         self.stop()

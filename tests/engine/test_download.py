@@ -24,7 +24,7 @@ REPO, FILE = "someone/Tiny-GGUF", "tiny-q8_0.gguf"
 class Hub:
     """A loopback server for one file, with switches for the faults the tests need."""
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: bytes, repo: str = REPO, file: str = FILE) -> None:
         self.data = data
         self.etag = hashlib.sha256(data).hexdigest()
         self.fail_head = False
@@ -47,13 +47,13 @@ class Hub:
             def do_HEAD(self) -> None:  # noqa: N802
                 if hub.fail_head:
                     self.send_error(500)
-                elif not self.path.endswith(f"/{REPO}/resolve/main/{FILE}"):
+                elif not self.path.endswith(f"/{repo}/resolve/main/{file}"):
                     self.send_error(404)
                 else:
                     self._headers(len(hub.data))
 
             def do_GET(self) -> None:  # noqa: N802
-                if not self.path.endswith(f"/{REPO}/resolve/main/{FILE}"):
+                if not self.path.endswith(f"/{repo}/resolve/main/{file}"):
                     self.send_error(404)
                     return
                 start = 0

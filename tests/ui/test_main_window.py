@@ -679,3 +679,37 @@ def test_settings_dialog_applies_and_survives_a_restart(make_window, aloop, tiny
     w2.settings_action.trigger()
     assert w2._settings.threads.value() == 1 and w2._settings.context.currentData() == 4096
     w2._settings.reject()
+
+
+def test_first_run_downloads_the_recommended_model_on_request(
+    make_window, aloop, tiny_model, monkeypatch
+) -> None:  # noqa: ANN001
+    """The whole first-run path against a loopback server standing in for huggingface.co (HF_ENDPOINT): the
+    offer says what and why, nothing moves before the click, progress shows, the model is used when whole."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.engine.download import RECOMMENDED
+    from app.summarize.store import data_dir
+    from tests.engine.test_download import Hub
+
+    hub = Hub(tiny_model.read_bytes(), RECOMMENDED.repo, RECOMMENDED.filename)
+    monkeypatch.setenv("HF_ENDPOINT", hub.endpoint)
+    try:
+        w = make_window()
+        assert w.download_button.isVisible() and RECOMMENDED.license in w.download_button.toolTip()
+        drop(w, DATA / "premiere.txt")
+        run_until(aloop, lambda: w.items[0].state == "needs-model")
+        w.download_button.click()
+        box = w._download_box
+        assert (
+            box.isVisible() and RECOMMENDED.name in box.text() and "only time Recap goes online" in box.text()
+        )
+        assert hub.ranges == []  # nothing downloaded before the click
+        box.button(QMessageBox.StandardButton.Ok).click()
+        run_until(aloop, lambda: w.engine is not None, timeout=60)
+        target = data_dir() / "models" / RECOMMENDED.filename
+        assert w.engine.model_path == str(target) and target.read_bytes() == hub.data
+        assert w.config.model_path == str(target)
+        run_until(aloop, lambda: w.items[0].state == "done", timeout=60)  # and the waiting file ran with it
+    finally:
+        hub.close()
