@@ -25,7 +25,7 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 
@@ -210,12 +210,18 @@ async def _batch(  # noqa: ANN001
     from .transcript import TranscriptError, read_file
 
     c = Config()  # the window's Settings are the defaults here too
-    engine = LlamaEngine(  # one load serves the whole batch
-        model_path,
-        n_ctx=n_ctx or c.get("n_ctx") or None,
-        n_threads=threads or c.get("threads") or None,
-        n_gpu_layers=int(c.get("gpu_layers") or 0),
-    )
+    engine: Any
+    if model_path.startswith("server:"):
+        from .engine.openai_engine import OpenAIEngine
+
+        engine = OpenAIEngine(model_path.removeprefix("server:"), n_ctx=n_ctx or c.get("n_ctx") or 8192)
+    else:
+        engine = LlamaEngine(  # one load serves the whole batch
+            model_path,
+            n_ctx=n_ctx or c.get("n_ctx") or None,
+            n_threads=threads or c.get("threads") or None,
+            n_gpu_layers=int(c.get("gpu_layers") or 0),
+        )
     store = Store()
     current: list[Summarizer] = []
     loop = asyncio.get_running_loop()
@@ -357,6 +363,12 @@ def cmd_summarize(argv: list[str]) -> int:
     ap.add_argument(
         "--model", help="GGUF model file (default: $RECAP_MODEL, then the one chosen in the window)"
     )
+    ap.add_argument(
+        "--server",
+        metavar="URL",
+        help="use a model on an OpenAI-compatible server you run (llama-server, Ollama, vLLM, LM Studio), "
+        "e.g. http://127.0.0.1:8080, instead of a local GGUF file",
+    )
     ap.add_argument("--format", choices=list(FORMATS), default="markdown")
     ap.add_argument("--out", type=Path, help="folder for one output file per transcript (needed for several)")
     ap.add_argument("--ctx", type=int, help="context size in tokens (default: min(8192, the model's))")
@@ -393,16 +405,19 @@ def cmd_summarize(argv: list[str]) -> int:
             read_file(files[0], fps=a.fps)
         except TranscriptError as e:
             return _die(str(e), EXIT_USAGE)
-    model = resolve_model(a.model)
-    if not model:
-        return _die("no model: pass --model PATH to a .gguf file (see models/README.md).", EXIT_USAGE)
     from .engine import EngineError
     from .engine.llama_engine import check_model_file
 
-    try:
-        check_model_file(Path(model))
-    except EngineError as e:
-        return _die(str(e), EXIT_USAGE)
+    if a.server:
+        model = f"server:{a.server}"
+    else:
+        model = resolve_model(a.model) or ""
+        if not model:
+            return _die("no model: pass --model PATH to a .gguf file (see models/README.md).", EXIT_USAGE)
+        try:
+            check_model_file(Path(model))
+        except EngineError as e:
+            return _die(str(e), EXIT_USAGE)
     try:
         return asyncio.run(
             _batch(files, model, a.format, a.out, a.ctx, a.threads, a.force, _options(a), a.fps)
