@@ -38,7 +38,8 @@ def make_window(aloop, qtbot):  # noqa: ANN001, ANN201
         w.deleteLater()
 
 
-def drop(window: MainWindow, *paths: Path) -> None:
+def drag_enter(window: MainWindow, *paths: Path) -> tuple[QDragEnterEvent, QMimeData]:
+    """Files dragged over the window, as a file manager does it; the event tells whether they were accepted."""
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
     enter = QDragEnterEvent(
@@ -49,6 +50,11 @@ def drop(window: MainWindow, *paths: Path) -> None:
         Qt.KeyboardModifier.NoModifier,
     )
     QApplication.sendEvent(window, enter)
+    return enter, mime
+
+
+def drop(window: MainWindow, *paths: Path) -> None:
+    enter, mime = drag_enter(window, *paths)
     assert enter.isAccepted()
     ev = QDropEvent(
         QPointF(50, 50),
@@ -549,17 +555,7 @@ def test_drop_zone_highlights_and_refuses_what_it_cannot_read(make_window, tmp_p
     w = make_window()
 
     def enter(*paths: Path) -> QDragEnterEvent:
-        mime = QMimeData()
-        mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-        ev = QDragEnterEvent(
-            QPoint(50, 50),
-            Qt.DropAction.CopyAction,
-            mime,
-            Qt.MouseButton.LeftButton,
-            Qt.KeyboardModifier.NoModifier,
-        )
-        QApplication.sendEvent(w, ev)
-        return ev
+        return drag_enter(w, *paths)[0]
 
     song = tmp_path / "episode.mp3"
     song.write_bytes(b"ID3" + bytes(100))
