@@ -55,8 +55,12 @@ def _serving(model: Path, log: Path) -> Iterator[str]:
             time.sleep(0.2)
         yield url
     finally:
-        proc.terminate()
-        proc.wait(10)
+        proc.terminate()  # uvicorn waits for a running generation to end: kill it if it takes long
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
 
 
 @pytest.fixture
