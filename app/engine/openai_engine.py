@@ -2,8 +2,11 @@
 Ollama, vLLM, LM Studio) at an address they give: the same streaming, stopping and budgeting as the local engine.
 Off unless the user points Recap at a server; Recap itself never contacts anything else.
 
-- Streaming: `POST /v1/chat/completions` with `stream: true` (server-sent events), read with httpx.
-- Stopping: `stop()` closes the response; the server stops generating when the connection goes.
+- Streaming: `POST /v1/chat/completions` with `stream: true` (server-sent events), read with httpx on a worker
+  thread (sync client); pieces reach the asyncio loop with `call_soon_threadsafe`, as with the local engine.
+  Not httpx's async client: its anyio cancel scopes break under qasync, the loop the window runs on.
+- Stopping: `stop()` closes the response; the reading thread ends at once and the server stops generating when
+  the connection goes.
 - Budgeting: token counts from the server's own tokenizer (`/tokenize` of llama-server and vLLM, or
   `/extras/tokenize` of llama-cpp-python); a server with neither gets a cautious estimate (3 characters a token)
   and prompts are then kept well inside the context. The context size is the server's (`/props` of
@@ -17,8 +20,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import threading
 import time
-from collections.abc import AsyncGenerator, Sequence
+from collections.abc import AsyncGenerator, Iterator, Sequence
 from typing import Any
 
 import httpx
@@ -28,6 +32,7 @@ from .llama_engine import ModelInfo, RequestStats
 
 CHARS_PER_TOKEN_ESTIMATE = 3.0  # cautious: real tokenizers average ~4 characters a token on English
 MESSAGE_OVERHEAD = 8  # tokens a chat template adds around each message
+_END = object()
 
 
 class OpenAIEngine:
@@ -44,24 +49,19 @@ class OpenAIEngine:
         self.phase = "idle"
         self.loaded = False
         self._tokenize: str | None = None  # which tokenize endpoint works, once known
-        self._responses: set[httpx.Response] = set()
-        self._stopped = False
-        self._client: httpx.AsyncClient | None = None
+        self._response: httpx.Response | None = None  # the stream being read, closed by stop()
+        self._stopped = threading.Event()
         self._finish_reason: str | None = None
+        # a server silent for 5 minutes in the middle of an answer is hung: say so rather than wait forever
+        self._client = httpx.Client(
+            base_url=self.base_url, headers=self.headers, timeout=httpx.Timeout(10.0, read=300.0)
+        )
 
-    def _http(self) -> httpx.AsyncClient:
-        if self._client is None:
-            # a server silent for 5 minutes in the middle of an answer is hung: say so rather than wait forever
-            timeout = httpx.Timeout(10.0, read=300.0)
-            self._client = httpx.AsyncClient(base_url=self.base_url, headers=self.headers, timeout=timeout)
-        return self._client
+    # ---- on worker threads ------------------------------------------------------------------------------------
 
-    async def load(self) -> ModelInfo:
-        """Ask the server what it serves (and its context, when it says)."""
-        if self.info is not None:
-            return self.info
+    def _load_sync(self) -> ModelInfo:
         try:
-            r = await self._http().get("/v1/models", timeout=10)
+            r = self._client.get("/v1/models")
             r.raise_for_status()
             models = [m.get("id") for m in r.json().get("data", [])]
         except (httpx.HTTPError, ValueError) as e:
@@ -71,10 +71,10 @@ class OpenAIEngine:
         if self.model is None and models:
             self.model = str(models[0])
         with contextlib.suppress(httpx.HTTPError, ValueError, KeyError, TypeError):
-            props = await self._http().get("/props", timeout=5)
+            props = self._client.get("/props", timeout=5)
             if props.status_code == 200:
                 self._n_ctx = int(props.json()["default_generation_settings"]["n_ctx"])
-        self.info = ModelInfo(
+        return ModelInfo(
             path=self.model_path,
             name=str(self.model),
             n_ctx=self._n_ctx,
@@ -83,24 +83,17 @@ class OpenAIEngine:
             n_threads=0,
             chat_template=True,
         )
-        self.loaded = True
-        return self.info
 
-    @property
-    def n_ctx(self) -> int:
-        return self._n_ctx
-
-    async def _count(self, text: str) -> int:
-        client = self._http()
+    def _count_sync(self, text: str) -> int:
         tries = [self._tokenize] if self._tokenize else ["/tokenize", "/extras/tokenize"]
         for path in tries:
-            if path is None:
+            if path is None or path == "estimate":
                 break
             body = {"content": text} if path == "/tokenize" else {"input": text}
             if path == "/tokenize" and self.model:
                 body |= {"model": self.model, "prompt": text}  # vLLM's field names
             try:
-                r = await client.post(path, json=body, timeout=30)
+                r = self._client.post(path, json=body, timeout=30)
             except httpx.HTTPError:
                 continue
             if r.status_code == 200:
@@ -112,24 +105,72 @@ class OpenAIEngine:
         self._tokenize = "estimate"
         return int(len(text) / CHARS_PER_TOKEN_ESTIMATE) + 1
 
+    def _sse_sync(self, body: dict[str, Any], retry_without_grammar: bool) -> Iterator[str]:
+        with self._client.stream("POST", "/v1/chat/completions", json=body) as r:
+            self._response = r
+            try:
+                if r.status_code in (400, 422) and retry_without_grammar:
+                    r.read()
+                    body = {k: v for k, v in body.items() if k != "grammar"}
+                    yield from self._sse_sync(body, retry_without_grammar=False)
+                    return
+                if r.status_code != 200:
+                    r.read()
+                    raise EngineError(f"The server answered {r.status_code}: {r.text[:200]}")
+                for line in r.iter_lines():
+                    if self._stopped.is_set():
+                        return
+                    if not line.startswith("data:"):
+                        continue
+                    data = line[5:].strip()
+                    if data == "[DONE]":
+                        return
+                    try:
+                        choice = json.loads(data)["choices"][0]
+                    except (ValueError, KeyError, IndexError, TypeError):
+                        continue
+                    self._finish_reason = choice.get("finish_reason") or self._finish_reason
+                    content = (choice.get("delta") or {}).get("content")
+                    if content:
+                        yield content
+            finally:
+                self._response = None
+
+    # ---- the async face the pipeline uses ------------------------------------------------------------------
+
+    async def load(self) -> ModelInfo:
+        """Ask the server what it serves (and its context, when it says)."""
+        if self.info is None:
+            self.info = await asyncio.get_running_loop().run_in_executor(None, self._load_sync)
+            self.loaded = True
+        return self.info
+
+    @property
+    def n_ctx(self) -> int:
+        return self._n_ctx
+
     async def count_tokens(self, texts: Sequence[str]) -> list[int]:
-        return [await self._count(t) for t in texts]
+        items = list(texts)
+        return await asyncio.get_running_loop().run_in_executor(
+            None, lambda: [self._count_sync(t) for t in items]
+        )
 
     async def count_prompt(self, messages: Sequence[dict[str, str]]) -> int:
         counts = await self.count_tokens([m["content"] for m in messages])
         return sum(counts) + MESSAGE_OVERHEAD * len(messages) + 4
 
     def stop(self) -> None:
-        """Stop now: every open response is closed (the server notices the dropped connection)."""
-        self._stopped = True
-        for r in list(self._responses):
+        """Stop now: the stream being read is closed (the server notices the dropped connection)."""
+        self._stopped.set()
+        r = self._response
+        if r is not None:
             with contextlib.suppress(Exception):
-                asyncio.get_running_loop().create_task(r.aclose())
+                r.close()
 
     async def stream(
         self, messages: Sequence[dict[str, str]], *, max_tokens: int, grammar: str | None = None
     ) -> AsyncGenerator[str, None]:
-        self._stopped = False
+        self._stopped.clear()
         prompt = await self.count_prompt(messages)
         if prompt + max_tokens > self._n_ctx:
             raise PromptTooLong(prompt, max_tokens, self._n_ctx)
@@ -142,20 +183,48 @@ class OpenAIEngine:
         }
         if grammar:
             body["grammar"] = grammar
+        loop = asyncio.get_running_loop()
+        q: asyncio.Queue[object] = asyncio.Queue()
+        self._finish_reason = None
+
+        def work() -> None:
+            try:
+                for piece in self._sse_sync(body, retry_without_grammar=bool(grammar)):
+                    loop.call_soon_threadsafe(q.put_nowait, piece)
+            except (httpx.HTTPError, httpx.StreamError) as e:
+                err: BaseException = (
+                    GenerationCancelled()
+                    if self._stopped.is_set()
+                    else EngineError(f"The connection to {self.base_url} broke off ({e}).")
+                )
+                loop.call_soon_threadsafe(q.put_nowait, err)
+            except BaseException as e:  # EngineError and anything unexpected: raised on the loop side
+                loop.call_soon_threadsafe(q.put_nowait, e)
+            finally:
+                loop.call_soon_threadsafe(q.put_nowait, _END)
+
         started = time.perf_counter()
         pieces = 0
-        self._finish_reason = None
         self.phase = "prompt"
+        threading.Thread(target=work, name="recap-http", daemon=True).start()
         try:
-            async for piece in self._sse(body, retry_without_grammar=bool(grammar)):
-                if self._stopped:
+            while True:
+                item = await q.get()
+                if item is _END:
+                    break
+                if isinstance(item, BaseException):
+                    raise item
+                if self._stopped.is_set():
                     raise GenerationCancelled()
                 self.phase = "generating"
                 pieces += 1
-                yield piece
-            if self._stopped:
+                yield item  # type: ignore[misc]
+            if self._stopped.is_set():
                 raise GenerationCancelled()
         finally:
+            if self.phase != "idle" and not self._stopped.is_set():
+                self.stop()  # left early (the consumer closed the stream): end the request too
+                self._stopped.clear()
             self.phase = "idle"
             self.last_stats = RequestStats(
                 prompt_tokens=prompt,
@@ -165,50 +234,9 @@ class OpenAIEngine:
                 generate_s=time.perf_counter() - started,
             )
 
-    async def _sse(self, body: dict[str, Any], retry_without_grammar: bool) -> AsyncGenerator[str, None]:
-        client = self._http()
-        try:
-            async with client.stream("POST", "/v1/chat/completions", json=body) as r:
-                self._responses.add(r)
-                try:
-                    if r.status_code in (400, 422) and retry_without_grammar:
-                        await r.aread()
-                        body = {k: v for k, v in body.items() if k != "grammar"}
-                        async for piece in self._sse(body, retry_without_grammar=False):
-                            yield piece
-                        return
-                    if r.status_code != 200:
-                        await r.aread()
-                        raise EngineError(f"The server answered {r.status_code}: {r.text[:200]}")
-                    async for line in r.aiter_lines():
-                        if not line.startswith("data:"):
-                            continue
-                        data = line[5:].strip()
-                        if data == "[DONE]":
-                            break
-                        try:
-                            choice = json.loads(data)["choices"][0]
-                        except (ValueError, KeyError, IndexError, TypeError):
-                            continue
-                        self._finish_reason = choice.get("finish_reason") or self._finish_reason
-                        content = (choice.get("delta") or {}).get("content")
-                        if content:
-                            yield content
-                finally:
-                    self._responses.discard(r)
-        except (httpx.ReadError, httpx.RemoteProtocolError, httpx.StreamClosed) as e:
-            if self._stopped:
-                raise GenerationCancelled() from e
-            raise EngineError(f"The connection to {self.base_url} broke off ({e}).") from e
-        except httpx.HTTPError as e:
-            if self._stopped:
-                raise GenerationCancelled() from e
-            raise EngineError(f"The server at {self.base_url} could not be reached ({e}).") from e
-
     async def close(self) -> None:
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        self.stop()
+        self._client.close()
 
     def close_sync(self) -> None:
-        pass  # nothing runs on a thread of ours
+        self._client.close()

@@ -161,7 +161,10 @@ class MainWindow(QMainWindow):
         self.resize(1200, 760)
         self._build()
         model = self.config.model_path
-        if model:
+        server = self.config.get("server_url")
+        if isinstance(server, str) and server:
+            self.use_server(server)
+        elif model:
             self.set_model(model, remember=False)
         self._update_model_ui()
         if self.engine is None:
@@ -512,6 +515,21 @@ class MainWindow(QMainWindow):
         self._resume_needs_model()
         return True
 
+    def use_server(self, url: str) -> None:
+        """Summarize with a model on an OpenAI-compatible server the user runs (Settings › Model server)."""
+        from ..engine.openai_engine import OpenAIEngine
+
+        if self.running is not None:
+            self.stop()
+        old = self.engine
+        self.engine = OpenAIEngine(url, n_ctx=int(self.config.get("n_ctx") or 8192))
+        self.model_error = None
+        if old is not None:
+            self.loop.create_task(self._close_engine(old))
+        self._load_task = self.loop.create_task(self._load_model(self.engine))
+        self._update_model_ui()
+        self._resume_needs_model()
+
     async def _close_engine(self, engine: TextModel) -> None:
         close = getattr(engine, "close", None)
         if close is not None:
@@ -580,9 +598,12 @@ class MainWindow(QMainWindow):
     def _settings_saved(self) -> None:
         """New threads, context or model: a fresh engine (the old one is closed); new folders: look again."""
         path = self.config.model_path
-        if path and self.running is None:
+        server = self.config.get("server_url")
+        if server and self.running is None:
+            self.use_server(str(server))
+        elif path and self.running is None:
             self.set_model(path, remember=False)
-        elif path:
+        elif path or server:
             self.statusBar().showMessage("The new settings apply from the next file.", 8000)
         self._discovery = self.loop.create_task(self.discover_models())
 

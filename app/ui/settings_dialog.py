@@ -52,6 +52,15 @@ class SettingsDialog(QDialog):
         row.addWidget(browse)
         form.addRow("Model", row)
 
+        self.server = QLineEdit(str(config.get("server_url") or ""))
+        self.server.setPlaceholderText("none: the model file above runs here")
+        self.server.setAccessibleName("Model server address")
+        self.server.setToolTip(
+            "An OpenAI-compatible server you run (llama-server, Ollama, vLLM, LM Studio), e.g. "
+            "http://127.0.0.1:8080. Used instead of the model file when set; Recap contacts nothing else."
+        )
+        form.addRow("Model server", self.server)
+
         cores = physical_cores()
         self.threads = QSpinBox()
         self.threads.setRange(0, 256)
@@ -142,6 +151,7 @@ class SettingsDialog(QDialog):
         c.set("n_ctx", self.context.currentData())
         c.set("gpu_layers", self.gpu.value())
         c.set("model_folders", [self.folders.item(i).text() for i in range(self.folders.count())])
+        c.set("server_url", self.server.text().strip() or None)
         path = self.model.text().strip()
         if path and path != (c.model_path or ""):
             c.model_path = path

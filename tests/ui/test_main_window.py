@@ -15,6 +15,7 @@ from app.config import Config
 from app.summarize import Options
 from app.ui.main_window import MainWindow
 from tests.conftest import DATA, SEED_003, needs_seeds, run_coro, run_until
+from tests.engine.test_openai_engine import _serving
 
 FAST = Options(summary_max_tokens=160, notes_max_tokens=80)
 
@@ -709,3 +710,26 @@ def test_first_run_downloads_the_recommended_model_on_request(
         run_until(aloop, lambda: w.items[0].state == "done", timeout=60)  # and the waiting file ran with it
     finally:
         hub.close()
+
+
+def test_settings_can_point_the_window_at_a_model_server(make_window, aloop, tiny_model, tmp_path) -> None:  # noqa: ANN001
+    """Settings › Model server: the window summarizes through llama-cpp-python's own server on loopback, and
+    the choice survives a restart."""
+    from app.engine.openai_engine import OpenAIEngine
+
+    with _serving(tiny_model, tmp_path / "server.log") as url:
+        w = make_window()
+        w.settings_action.trigger()
+        w._settings.server.setText(url)
+        w._settings.accept()
+        run_until(aloop, lambda: isinstance(w.engine, OpenAIEngine) and w.engine.loaded, timeout=30)
+        assert w.config.get("server_url") == url
+        run_until(aloop, lambda: not w.banner.isVisible() and url in w.model_label.toolTip())
+        drop(w, DATA / "premiere.txt")
+        run_until(aloop, lambda: w.items[0].state in ("done", "failed"), timeout=60)
+        assert w.items[0].state == "done", w.items[0].error
+        assert w.items[0].result is not None and w.items[0].result.chapters
+        run_coro(aloop, w.shutdown())
+        w2 = make_window()
+        assert isinstance(w2.engine, OpenAIEngine) and w2.engine.base_url == url
+        run_coro(aloop, w2.shutdown())
