@@ -116,7 +116,7 @@ class _Progress:
             print("\r\x1b[K", end="", file=sys.stderr, flush=True)
 
 
-async def _summarize_one(summarizer, t, fmt: str, progress: _Progress, stream: bool) -> tuple[int, object]:  # noqa: ANN001
+async def _summarize_one(summarizer, t, progress: _Progress, stream: bool) -> tuple[int, object]:  # noqa: ANN001
     """Run one transcript. Markdown to a terminal streams as it is written; every other case renders the
     finished result. Returns (exit code, result or None)."""
     from .summarize import Cancelled, ChapterFound, Failed, Finished, Notice, Progress, SummaryDelta
@@ -160,22 +160,6 @@ async def _summarize_one(summarizer, t, fmt: str, progress: _Progress, stream: b
     return code, result
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """A whole file or none: written next to its place, then renamed over it."""
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
 def output_path(out_dir: Path, source: str, fmt: str, taken: set[Path]) -> Path:
     """OUT/<name of the transcript><the format's extension>; a second transcript with the same name gets -2."""
     from .export import FORMATS
@@ -202,7 +186,7 @@ async def _batch(  # noqa: ANN001
     options: Options,
     fps: float,
 ) -> int:
-    from .config import Config
+    from .config import Config, write_atomically
     from .engine import LlamaEngine
     from .export import ExportError, render
     from .summarize import Summarizer
@@ -251,7 +235,7 @@ async def _batch(  # noqa: ANN001
             summarizer = Summarizer(engine, options, store=None if force else store)
             current.append(summarizer)
             stream = target is None and fmt == "markdown"
-            code, result = await _summarize_one(summarizer, t, fmt, progress, stream)
+            code, result = await _summarize_one(summarizer, t, progress, stream)
             if code == EXIT_INTERRUPTED:
                 return code
             if code != EXIT_OK or result is None:
@@ -270,7 +254,7 @@ async def _batch(  # noqa: ANN001
                 _die(f"{name}: {e}")
                 continue
             if target is not None:
-                _write_atomically(target, text)
+                write_atomically(target, text)
                 print(f"recap: {progress.prefix}wrote {target}", file=sys.stderr)
             elif not stream:
                 sys.stdout.write(text)

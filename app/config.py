@@ -6,11 +6,37 @@ JSON rather than QSettings so that the headless CLI (which never imports Qt) rea
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
 from pathlib import Path
 from typing import Any
+
+
+def data_dir() -> Path:
+    """Results, the queue and downloaded models. `RECAP_DATA_DIR` overrides it (tests give every test its own)."""
+    env = os.environ.get("RECAP_DATA_DIR")
+    if env:
+        return Path(env)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("recap", appauthor=False))
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """A whole file or none: written beside its place under a temporary name, then renamed over it (a crash or a
+    full disk never leaves half a file where the user's file was)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def config_dir() -> Path:
@@ -41,12 +67,8 @@ class Config:
         self.save()
 
     def save(self) -> None:
-        """Atomic: write a temporary file and rename it, so a crash never leaves half a settings file."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".settings-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(self._data, f, indent=2)
-        os.replace(tmp, self.path)
+        """Atomic, so a crash never leaves half a settings file."""
+        write_atomically(self.path, json.dumps(self._data, indent=2))
 
     @property
     def model_path(self) -> str | None:

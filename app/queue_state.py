@@ -7,13 +7,13 @@ file, then rename) whenever that list changes; finished results live in the resu
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
+
+from .config import write_atomically
 
 
 def queue_path() -> Path:
-    from .summarize.store import data_dir
+    from .config import data_dir
 
     return data_dir() / "queue.json"
 
@@ -29,9 +29,4 @@ def load_queue(path: Path | None = None) -> list[str]:
 
 
 def save_queue(files: list[str], path: Path | None = None) -> None:
-    p = path or queue_path()
-    p.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=".queue-", suffix=".json")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump({"files": files}, f, indent=2)
-    os.replace(tmp, p)
+    write_atomically(path or queue_path(), json.dumps({"files": files}, indent=2))

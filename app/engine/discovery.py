@@ -68,7 +68,7 @@ def default_roots(home: Path | None = None, extra: Iterable[str] = ()) -> list[t
     roots: list[tuple[str, Path]] = []
     source_models = Path(__file__).resolve().parents[2] / "models"
     roots.append(("recap", source_models))
-    from ..summarize.store import data_dir
+    from ..config import data_dir
 
     roots.append(("recap", data_dir() / "models"))
     roots += [("lm-studio", h / ".lmstudio" / "models"), ("lm-studio", h / ".cache" / "lm-studio" / "models")]

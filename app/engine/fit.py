@@ -24,6 +24,7 @@ BATCH = 512
 @dataclass(frozen=True)
 class Fit:
     n_ctx: int
+    n_ctx_train: int | None  # from the header (None: it does not say)
     needed_bytes: int  # with that context
     available_bytes: int | None  # None: unknown (then nothing is refused)
     kv_bytes_per_token: int
@@ -68,7 +69,7 @@ def plan(path: str | Path, want_ctx: int | None = None, available: int | None = 
             f"{avail / 2**30:.1f} GB is free. Close other programs, or choose a smaller model (fewer "
             "parameters, or a stronger quantization such as Q4_K_M)."
         )
-    return Fit(n_ctx, needed, avail, per_token)
+    return Fit(n_ctx, h.context_length, needed, avail, per_token)
 
 
 def gpu_offload_supported() -> bool:

@@ -154,10 +154,10 @@ class LlamaEngine:
         path = Path(self.model_path)
         self.phase = "loading"
         check_model_file(path)
-        n_ctx_train = read_ctx_train(path)
         # the context from the trained one and free memory; a model that can't fit is refused here, with the
         # reason, before llama.cpp maps gigabytes and the machine starts swapping
-        n_ctx = fit.plan(path, self._want_ctx).n_ctx
+        fitted = fit.plan(path, self._want_ctx)
+        n_ctx, n_ctx_train = fitted.n_ctx, fitted.n_ctx_train
         try:
             llm = llama_cpp.Llama(
                 model_path=str(path),
@@ -431,16 +431,3 @@ def check_model_file(path: Path) -> None:
         raise EngineError(f"The model file “{path.name}” could not be read: {e.strerror or e}.") from e
     if magic != b"GGUF":
         raise EngineError(f"“{path.name}” is not a GGUF model file.")
-
-
-def read_ctx_train(path: Path) -> int | None:
-    """The trained context length from the GGUF header, without loading weights."""
-    from .gguf_header import read_header
-
-    try:
-        header = read_header(path)
-    except EngineError:
-        raise
-    except Exception:
-        return None
-    return header.context_length

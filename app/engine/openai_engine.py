@@ -205,12 +205,14 @@ class OpenAIEngine:
 
         started = time.perf_counter()
         pieces = 0
+        finished = False
         self.phase = "prompt"
         threading.Thread(target=work, name="recap-http", daemon=True).start()
         try:
             while True:
                 item = await q.get()
                 if item is _END:
+                    finished = True
                     break
                 if isinstance(item, BaseException):
                     raise item
@@ -222,8 +224,8 @@ class OpenAIEngine:
             if self._stopped.is_set():
                 raise GenerationCancelled()
         finally:
-            if self.phase != "idle" and not self._stopped.is_set():
-                self.stop()  # left early (the consumer closed the stream): end the request too
+            if not finished and not self._stopped.is_set():
+                self.stop()  # the consumer left early (closed the stream): end the request too
                 self._stopped.clear()
             self.phase = "idle"
             self.last_stats = RequestStats(

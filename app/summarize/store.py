@@ -23,19 +23,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from ..config import data_dir
 from ..transcript import Transcript
 from .events import Chapter, Result, Stats
 
 SCHEMA_VERSION = 2  # 1: windows + runs; 2: runs gain hash, preset, settings, partial, search, updated
-
-
-def data_dir() -> Path:
-    env = os.environ.get("RECAP_DATA_DIR")
-    if env:
-        return Path(env)
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("recap", appauthor=False))
 
 
 def transcript_hash(t: Transcript) -> str:

@@ -22,8 +22,14 @@ REPEAT_RUN = 3  # this many identical segments in a row is a speech-recognition 
 def collapse_repeats(segments: list[Segment]) -> tuple[list[Segment], list[str]]:
     """Runs of the same sentence repeated many times (a known Whisper failure) become one segment, reported.
     Segment texts are whitespace-folded, so comparing lower-cased texts is enough."""
-    if not any(a.text.lower() == b.text.lower() for a, b in zip(segments, segments[1:], strict=False)):
-        return segments, []  # no two alike in a row: the common case, checked without building anything
+    keys = map(str.lower, (s.text for s in segments))
+    prev = next(keys, None)
+    for key in keys:  # one lower() a segment, nothing kept: the common case (no two alike in a row) ends here
+        if key == prev:
+            break
+        prev = key
+    else:
+        return segments, []
     out: list[Segment] = []
     warnings: list[str] = []
     n = len(segments)

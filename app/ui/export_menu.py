@@ -8,8 +8,6 @@ nothing is written.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,6 +15,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
 
+from ..config import write_atomically
 from ..export import FORMATS, ExportError, render
 from ..summarize.events import Result
 
@@ -118,11 +117,8 @@ class ExportMenus(QObject):
         if text is None:
             return False
         target = Path(path)
-        try:  # a whole file or none: written beside its place, then renamed over it
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
-            os.replace(tmp, target)
+        try:
+            write_atomically(target, text)
         except OSError as e:
             self._error(f"“{target.name}” could not be written: {e.strerror or e}.")
             return False

@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__
-from ..config import Config, config_dir
+from ..config import Config, config_dir, data_dir
 from ..engine import EngineError
 from ..engine.discovery import FoundModel
 from ..engine.download import Download
@@ -66,7 +66,7 @@ from ..summarize import (
 from ..summarize.language import LANGUAGES
 from ..summarize.presets import DEFAULT as DEFAULT_PRESET
 from ..summarize.presets import Preset, load_presets, save_user_preset
-from ..summarize.store import Store, data_dir
+from ..summarize.store import Store
 from ..transcript import Transcript, TranscriptError, read_file
 from ..transcript.files import expand_paths, refusal
 from .chapter_list import ChapterList
