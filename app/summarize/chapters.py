@@ -90,9 +90,11 @@ def clean_title(title: str) -> str:
 class ChapterList:
     """The growing chapter list of one run. `offer` accepts a candidate or says why not."""
 
-    def __init__(self, min_gap_s: float = 60.0) -> None:
+    def __init__(self, min_gap_s: float = 60.0, duration_s: float | None = None) -> None:
         self.min_gap_s = max(HARD_MIN_GAP_S, min_gap_s)
+        self.duration_s = duration_s
         self.chapters: list[Chapter] = []
+        self.late_dropped = 0  # chapters refused because they began within min_gap_s of the end
 
     def offer(self, start_s: float, title: str) -> Chapter | None:
         title = clean_title(title)
@@ -103,6 +105,9 @@ class ChapterList:
         else:
             last = self.chapters[-1]
             if start_s < last.start_s + self.min_gap_s:
+                return None
+            if self.duration_s is not None and start_s > self.duration_s - self.min_gap_s:
+                self.late_dropped += 1  # a chapter shorter than the minimum, at the very end, is no chapter
                 return None
             if title.casefold() == last.title.casefold():
                 return None  # the same topic continuing over a window boundary stays one chapter

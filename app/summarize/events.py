@@ -23,6 +23,17 @@ class Stats:
     seconds: float = 0.0
     citations_removed: int = 0
     output_capped: int = 0  # requests that hit their output cap (reported, never silent)
+    # The defences (defences.py, chaptering.py): what the model wrote that never reached the user.
+    titles_replaced: int = (
+        0  # titles that failed the checks (echo, speaker label, sentence, placeholder, duplicate)
+    )
+    titles_retried: int = 0  # asked again, more simply
+    titles_from_keywords: int = 0  # made from the chapter's own words after the retry failed too
+    echo_removed: int = 0  # sentences of notes or summary that repeated Recap's instructions
+    placeholders_removed: int = 0  # [hh:mm:ss], [quoted] ... left in by the model
+    repeats_removed: int = 0  # sentences, lines, bullets that repeated earlier ones
+    loops_stopped: int = 0  # answers ended early because the model was repeating itself
+    late_chapters_dropped: int = 0  # chapters that would have begun within the minimum length of the end
 
     def to_dict(self) -> dict[str, float | int]:
         return {k: (round(v, 3) if isinstance(v, float) else v) for k, v in self.__dict__.items()}

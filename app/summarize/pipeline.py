@@ -1,8 +1,12 @@
 """The pipeline: transcript -> windows -> chapters and notes per window -> streamed summary.
 
 asyncio only, no Qt. `Summarizer.run()` is an async generator of typed events (events.py). Consume it with
-`contextlib.aclosing` so that leaving early closes it; stopping is `model.stop()` (the running request ends with
-GenerationCancelled and the run yields `Cancelled`) or cancelling the consuming task.
+`contextlib.aclosing` so that leaving early closes it; stopping is `Summarizer.stop()` (the running request ends
+with GenerationCancelled and the run yields `Cancelled` with what it has, which is kept in the history).
+
+The stages live in their own modules: measuring and budgets (budget.py), windows (windows.py), chapter starts and
+titles (chaptering.py, topics.py), what the model writes checked before anyone sees it (defences.py), the store
+seen from one run (runcache.py). This module runs them in order; everything one run knows is in `RunState`.
 """
 
 from __future__ import annotations
@@ -10,21 +14,22 @@ from __future__ import annotations
 import contextlib
 import logging
 import math
-import sqlite3
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from ..engine.errors import EngineError, GenerationCancelled, PromptTooLong
-from ..transcript import Segment, Transcript
+from ..transcript import Transcript
 from . import prompts
+from .budget import Measured, measure, window_budget
+from .chaptering import Titler, plan_starts
 from .chapters import ChapterList, chapter_grammar, parse_chapter_lines, stamp, window_starts
 from .citations import CitationFilter
+from .defences import GuardCounts, Instructions, TextGuard
 from .events import (
     Cancelled,
-    Chapter,
     ChapterFound,
     Event,
     Failed,
@@ -36,8 +41,9 @@ from .events import (
     SummaryDelta,
 )
 from .language import detect
-from .presets import DEFAULT, Preset, get_preset
-from .store import Store, run_key, transcript_hash
+from .presets import Preset, get_preset
+from .runcache import NullCache, open_cache
+from .store import Store
 from .windows import PlanError, Window, plan_windows
 
 log = logging.getLogger(__name__)
@@ -66,32 +72,72 @@ class Options:
     tokens_per_chapter_line: int = 24
     max_chapters_per_window: int = 8
     notes_max_tokens: int = 240  # 3-6 bullets with their [hh:mm:ss]
+    notes_max_bullets: int = 6  # what the notes task asks for: more is the model running on
     summary_max_tokens: int = 700
     min_chapter_s: float = 60.0
     minutes_per_chapter: float = 5.0  # aim: roughly one chapter per 3-8 minutes
+    # "topics": chapter starts from the transcript's topic shifts, titles from the model (chaptering.py);
+    # "model": the model proposes starts and titles per window under a grammar of real starts.
+    chapters: Literal["topics", "model"] = "topics"
     use_grammar: bool = True
     preset: str = "podcast"  # an id from resources/presets or the user's presets folder
     language: str | None = None  # None: the transcript's own (detected); else a language name, e.g. "German"
     safety_tokens: int = 32  # slack between the measured prompt and the context's edge
 
 
+PROMPTS_VERSION = 3  # part of the store key: change it when prompts change, so old results are not reused
+
+
 @dataclass
-class _Tally:
+class RunState:
+    """Everything one run knows; a new one per run."""
+
+    t: Transcript
+    preset: Preset
+    language: str | None
+    system: str
+    instructions: Instructions
+    cache: NullCache
+    chapters: ChapterList
+    started: float = field(default_factory=time.perf_counter)
+    summary_parts: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    guard: GuardCounts = field(default_factory=GuardCounts)
     prompt_evaluated: int = 0
     prompt_reused: int = 0
     generated: int = 0
-    reused_windows: int = 0
     capped: int = 0
+    summary_generated: int = 0  # tokens the model wrote for the summary itself (before the defences)
+    reused_windows: int = 0
+    windows: int = 0
     notices: list[str] = field(default_factory=list)
+    measured: Measured | None = None
+    cites: CitationFilter | None = None
+    titler: Titler | None = None
+    chapter_units: list[int] = field(
+        default_factory=list
+    )  # topics mode: unit index where each chapter begins
 
-    def add(self, s: Any) -> None:
+    def count(self, s: Any) -> None:
         self.prompt_evaluated += s.prompt_evaluated
         self.prompt_reused += s.prompt_tokens - s.prompt_evaluated
         self.generated += s.generated_tokens
         self.capped += int(bool(s.hit_cap))
 
+    def summary(self) -> str:
+        return "".join(self.summary_parts).strip()
 
-PROMPTS_VERSION = 2  # part of the store key: change it when prompts change, so old results are not reused
+    def partial(self, model_path: str) -> Result:
+        return Result(
+            title=self.t.display_title,
+            duration_s=self.t.duration_s,
+            timing=self.t.timing,
+            model=Path(model_path).name,
+            chapters=tuple(self.chapters.chapters),
+            summary=self.summary(),
+            stats=Stats(),
+            notes=("Partial result: the run was stopped before it finished.",),
+        )
 
 
 class Summarizer:
@@ -100,16 +146,8 @@ class Summarizer:
         self.options = options or Options()
         self.store = store
         self._stopped = False
-        self._run_key: str | None = None
         self.from_store = False  # the last run's result came from the store: no model request was made
-        self._settings: dict[str, Any] = {}
-        self.preset: Preset = DEFAULT
-        self.system = prompts.SYSTEM
-        self.language: str | None = None
-        self.units: list[
-            Segment
-        ] = []  # prompt lines: runs of one speaker's segments (prompts.group_segments)
-        self.lines: tuple[list[str], list[str]] = ([], [])
+        self.state: RunState | None = None  # the last run's, for tests and benchmarks
 
     def stop(self) -> None:
         """Stop this run: the running request aborts at once and no further request starts. Thread-safe."""
@@ -121,91 +159,93 @@ class Summarizer:
             raise GenerationCancelled()
 
     async def run(self, transcript: Transcript) -> AsyncGenerator[Event, None]:
-        chapters = ChapterList(self.options.min_chapter_s)
-        summary_parts: list[str] = []
+        self.from_store = False
+        o = self.options
+        preset = get_preset(o.preset)
+        language = o.language or detect(s.text for s in transcript.segments)
+        system = prompts.system_prompt(language)
+        st = self.state = RunState(
+            t=transcript,
+            preset=preset,
+            language=language,
+            system=system,
+            instructions=Instructions(_instruction_texts(system, preset)),
+            cache=NullCache(),
+            chapters=ChapterList(o.min_chapter_s, transcript.duration_s),
+        )
         try:
-            async for ev in self._run(transcript, chapters, summary_parts):
+            async for ev in self._run(st):
                 yield ev
         except GenerationCancelled:
-            self._keep_partial(transcript, tuple(chapters.chapters), "".join(summary_parts))
-            yield Cancelled(tuple(chapters.chapters), "".join(summary_parts))
+            if st.chapters.chapters or st.summary():
+                st.cache.keep_partial(st.partial(self.model.model_path))
+            yield Cancelled(tuple(st.chapters.chapters), st.summary())
         except (EngineError, PlanError) as e:
             yield Failed(str(e))
         except Exception as e:  # a bug: say so in one sentence, keep the details in the log
             log.exception("summarize failed")
             yield Failed(f"Recap hit an internal error ({type(e).__name__}: {e}).")
 
-    async def _run(
-        self, t: Transcript, chapters: ChapterList, summary_parts: list[str]
-    ) -> AsyncIterator[Event]:
-        o = self.options
-        m = self.model
-        self.from_store = False
-        started = time.perf_counter()
-        tally = _Tally()
-        self.preset = get_preset(o.preset)
-        self.language = o.language or detect(s.text for s in t.segments)
-        self.system = prompts.system_prompt(self.language)
+    async def _run(self, st: RunState) -> AsyncIterator[Event]:
+        o, m, t = self.options, self.model, st.t
         yield Progress("Loading model", 0.0)
         await m.load()
-        if self.store is not None:
-            settings = {
-                "options": asdict(o),
-                "n_ctx": m.n_ctx,
-                "prompts": PROMPTS_VERSION,
-                "preset": asdict(self.preset) | {"path": None},
-                "system": self.system,
-            }
-            self._run_key = run_key(t, m.model_path, settings)
-            self._settings = settings
-            cached = self.store.get_result(self._run_key)
-            if cached is not None:
-                self.from_store = True
-                for i, ch in enumerate(cached.chapters):
-                    chapters.chapters.append(ch)
-                    yield ChapterFound(ch, i)
-                if cached.summary:
-                    summary_parts.append(cached.summary)
-                    yield SummaryDelta(cached.summary)
-                yield Progress("Opened from the store", 1.0, 0.0)
-                yield Finished(cached)
-                return
+        settings = {
+            "options": asdict(o),
+            "n_ctx": m.n_ctx,
+            "prompts": PROMPTS_VERSION,
+            "preset": asdict(st.preset) | {"path": None},
+            "system": st.system,
+        }
+        st.cache = open_cache(self.store, t, m.model_path, settings, o.preset)
+        cached = st.cache.result()
+        if cached is not None:
+            self.from_store = True
+            for i, ch in enumerate(cached.chapters):
+                st.chapters.chapters.append(ch)
+                yield ChapterFound(ch, i)
+            if cached.summary:
+                st.summary_parts.append(cached.summary)
+                yield SummaryDelta(cached.summary)
+            yield Progress("Opened from the store", 1.0, 0.0)
+            yield Finished(cached)
+            return
         yield Progress("Measuring transcript", 0.02)
-        segs = self.units = prompts.group_segments(t.segments)
-        full, cont = prompts.unit_lines(segs)
-        self.lines = (full, cont)
-        full_tokens = await m.count_tokens(full)
-        line_tokens = [n + 1 for n in await m.count_tokens(cont)]  # +1: the newline between lines
-        label = max((f + 1 - c for f, c in zip(full_tokens, line_tokens, strict=True)), default=0)
-        planned_tokens = sum(line_tokens)
-        # The transcript's content: who said what ("Speaker: text"), without our timestamps and instructions.
-        content = [f"{s.speaker}: {s.text}" if s.speaker else s.text for s in t.segments]
-        transcript_tokens = sum(await m.count_tokens(content))
-        budget = await self._window_budget(t) - label  # room for the speaker on a window's first line
-        windows = plan_windows(segs, line_tokens, budget)
-        cites = CitationFilter([s.start_s for s in t.segments])
-        notes: list[str] = []
+        me = st.measured = await measure(m, t)
+        tasks = [st.preset.notes, st.preset.summary, prompts.SUMMARY_TASK]
+        reserve = max(o.notes_max_tokens, o.summary_max_tokens)
+        if o.chapters == "model":
+            tasks.append(prompts.chapters_task(o.max_chapters_per_window, ["x" * 60] * 12))
+            reserve = max(reserve, (o.max_chapters_per_window + 1) * o.tokens_per_chapter_line)
+        budget = await window_budget(m, t, st.system, tasks, reserve, o) - me.label
+        windows = plan_windows(me.units, me.line_tokens, budget)
+        st.cites = CitationFilter([s.start_s for s in t.segments])
+        if o.chapters == "topics":
+            st.chapter_units = plan_starts(me.units, t.duration_s, o.minutes_per_chapter, o.min_chapter_s)
+        st.titler = Titler(
+            me.units, st.chapter_units or [0], st.instructions, st.system, t.speakers, o.use_grammar
+        )
+        planned = sum(me.line_tokens)
         reading_started = time.perf_counter()
         done_tokens = 0
         i = 0
         while i < len(windows):
             w = windows[i]
             n = len(windows)
-            fraction = 0.05 + 0.75 * done_tokens / max(1, planned_tokens)
             eta = None
             if done_tokens:
                 rate = done_tokens / (time.perf_counter() - reading_started)
-                eta = (planned_tokens - done_tokens) / rate + o.summary_max_tokens / max(1.0, rate / 10)
+                eta = (planned - done_tokens) / rate + o.summary_max_tokens / max(1.0, rate / 10)
             stage = f"Reading part {i + 1} of {n}" if n > 1 else "Reading transcript"
-            yield Progress(stage, fraction, eta)
+            yield Progress(stage, 0.05 + 0.75 * done_tokens / max(1, planned), eta)
             try:
-                async for ev in self._window(t, w, n, chapters, tally, notes, summary_parts, cites):
+                async for ev in self._window(st, w, n):
                     yield ev
             except PromptTooLong as e:
-                # The measured prompt did not fit after all (titles so far grew, or a tokenizer quirk): cut the
-                # rest of the transcript into smaller windows and go on. Nothing was sent.
+                # The measured prompt did not fit after all (a tokenizer quirk): cut the rest of the transcript
+                # into smaller windows and go on. Nothing was sent.
                 budget = max(1, budget - (e.prompt_tokens + e.max_tokens - e.n_ctx) - o.safety_tokens)
-                rest = plan_windows(segs[w.first :], line_tokens[w.first :], budget)
+                rest = plan_windows(me.units[w.first :], me.line_tokens[w.first :], budget)
                 windows = windows[:i] + [
                     Window(i + r.index, w.first + r.first, w.first + r.stop, r.tokens) for r in rest
                 ]
@@ -213,208 +253,180 @@ class Summarizer:
                 continue
             done_tokens += w.tokens
             i += 1
+        st.windows = len(windows)
         if len(windows) > 1:
             yield Progress("Writing summary", 0.85, None)
-            async for ev in self._reduce(t, notes, tally, summary_parts, cites):
+            async for ev in self._reduce(st):
                 yield ev
-        if not chapters.chapters:
-            tally.notices.append("The model proposed no usable chapters.")
-            yield Notice("The model proposed no usable chapters.")
-        if not "".join(summary_parts).strip():
-            tally.notices.append("The model wrote no summary.")
-            yield Notice("The model wrote no summary.")
-        if tally.capped:
-            yield Notice(f"{tally.capped} model answers reached their length limit and were cut there.")
-        stats = Stats(
-            prompt_tokens=tally.prompt_evaluated,
-            prompt_tokens_reused=tally.prompt_reused,
-            generated_tokens=tally.generated,
-            transcript_tokens=transcript_tokens,
-            windows=len(windows),
-            windows_reused=tally.reused_windows,
-            seconds=time.perf_counter() - started,
-            citations_removed=cites.removed,
-            output_capped=tally.capped,
-        )
-        result = Result(
-            title=t.display_title,
-            duration_s=t.duration_s,
-            timing=t.timing,
-            model=Path(m.model_path).name,
-            chapters=chapters.finished(t.duration_s),
-            summary="".join(summary_parts).strip(),
-            stats=stats,
-            notes=tuple(notes),
-            warnings=tuple(tally.notices),
-        )
-        if self.store is not None and self._run_key is not None:
-            self.store.put_result(self._run_key, t.source, result, **self._meta(t))
+        for ev in self._finish_notices(st):
+            yield ev
+        result = self._result(st)
+        st.cache.put_result(result)
         yield Progress("Done", 1.0, 0.0)
         yield Finished(result)
 
-    def _meta(self, t: Transcript) -> dict[str, Any]:
-        return {
-            "transcript": transcript_hash(t),
-            "preset": self.options.preset,
-            "settings": {k: v for k, v in self._settings.items() if k != "system"},
-        }
+    # ---- one window --------------------------------------------------------------------------------------------
 
-    def _keep_partial(self, t: Transcript, chapters: tuple[Chapter, ...], summary: str) -> None:
-        """A stopped run's chapters and summary so far go to the history (never served as a finished run)."""
-        if self.store is None or self._run_key is None or not (chapters or summary.strip()):
-            return
-        partial = Result(
-            title=t.display_title,
-            duration_s=t.duration_s,
-            timing=t.timing,
-            model=Path(self.model.model_path).name,
-            chapters=chapters,
-            summary=summary.strip(),
-            stats=Stats(),
-            notes=("Partial result: the run was stopped before it finished.",),
-        )
-        try:
-            self.store.put_result(self._run_key, t.source, partial, partial=True, **self._meta(t))
-        except sqlite3.Error as e:  # the history is a convenience; a stop must still stop
-            log.warning("partial result not kept: %s", e)
-
-    def _longest_task(self) -> str:
-        return max([self.preset.summary, self.preset.notes, prompts.SUMMARY_TASK], key=len)
-
-    async def _window_budget(self, t: Transcript) -> int:
-        """Tokens of transcript lines one window may carry: the context minus the fixed prompt parts (with the
-        longest task and a full list of earlier chapter titles) minus the largest output reserved."""
+    async def _window(self, st: RunState, w: Window, n: int) -> AsyncIterator[Event]:
         o = self.options
-        worst_titles = ["x" * 60] * 12
-        fixed = await self.model.count_prompt(
-            prompts.window_messages(
-                t,
-                [],
-                99,
-                99,
-                (0, 0),
-                prompts.chapters_task(o.max_chapters_per_window, worst_titles),
-                self.system,
-            )
-        )
-        fixed = max(
-            fixed,
-            await self.model.count_prompt(
-                prompts.window_messages(t, [], 99, 99, (0, 0), self._longest_task(), self.system)
-            ),
-        )
-        reserve = max(
-            o.notes_max_tokens,
-            o.summary_max_tokens,
-            (o.max_chapters_per_window + 1) * o.tokens_per_chapter_line,
-        )
-        room = self.model.n_ctx - fixed - reserve - o.safety_tokens
-        if room <= 0:
-            raise PlanError(
-                f"The model's context ({self.model.n_ctx} tokens) is too small for Recap's instructions and answers."
-            )
-        return min(o.window_tokens, room)
+        me = st.measured
+        assert me is not None and st.cites is not None
+        units = me.units[w.first : w.stop]
+        span = (units[0].start_s, units[-1].end_s)
+        lines = [me.full[w.first], *me.cont[w.first + 1 : w.stop]]
+        stored = st.cache.window(w.first, w.stop)
+        if stored is not None and not (n == 1 or stored[1] is not None):
+            stored = None
+        if stored is not None:
+            st.reused_windows += 1  # resumed: this window was finished before the stop, crash or kill
+        if o.chapters == "topics":
+            chapter_text = await self._topic_chapters(st, w, stored)
+        else:
+            chapter_text = await self._model_chapters(st, w, n, lines, span, stored)
+        for start_s, title in parse_chapter_lines(chapter_text, window_starts(units)):
+            ch = st.chapters.offer(start_s, title)
+            if ch is not None:
+                yield ChapterFound(ch, len(st.chapters.chapters) - 1)
+        if n == 1:  # fits in one window: one pass, the summary comes straight from the transcript
+            if stored is None:
+                st.cache.put_window(w.first, w.stop, chapter_text, None)
+            yield Progress("Writing summary", 0.6, None)
+            msgs = prompts.window_messages(st.t, lines, 1, 1, span, st.preset.summary, st.system)
+            async for ev in self._stream_summary(st, msgs):
+                yield ev
+            return
+        if stored is not None and stored[1] is not None:
+            st.notes.append(stored[1])
+            return
+        msgs = prompts.window_messages(st.t, lines, w.index + 1, n, span, st.preset.notes, st.system)
+        note = await self._collect(st, msgs, o.notes_max_tokens, guard=True, max_bullets=o.notes_max_bullets)
+        if not note.strip():
+            note = f"- [{stamp(span[0])}] (no notes for this part)"
+        st.notes.append(note)
+        st.cache.put_window(w.first, w.stop, chapter_text, note)
+
+    async def _topic_chapters(self, st: RunState, w: Window, stored: tuple[str, str | None] | None) -> str:
+        """`[stamp] Title` lines of the chapters that begin in this window, titled one by one."""
+        titler = st.titler
+        assert titler is not None and st.measured is not None
+        ks = [k for k, u in enumerate(titler.starts) if w.first <= u < w.stop]
+        if stored is not None:
+            for _start, title in parse_chapter_lines(
+                stored[0], window_starts(st.measured.units[w.first : w.stop])
+            ):
+                titler.accept(title)
+            return stored[0]
+        out = []
+        for k in ks:
+            title = await titler.title(k, self._ask)
+            out.append(f"[{stamp(st.measured.units[titler.starts[k]].start_s)}] {title}\n")
+        return "".join(out)
+
+    async def _model_chapters(
+        self,
+        st: RunState,
+        w: Window,
+        n: int,
+        lines: list[str],
+        span: tuple[float, float],
+        stored: tuple[str, str | None] | None,
+    ) -> str:
+        """The model proposes the window's chapters under a grammar of its real starts; titles are checked, and
+        an unusable one is replaced by the words of the transcript from that start."""
+        if stored is not None:
+            return stored[0]
+        o = self.options
+        me = st.measured
+        titler = st.titler
+        assert me is not None and titler is not None
+        units = me.units[w.first : w.stop]
+        minutes = (span[1] - span[0]) / 60
+        k = max(1, min(o.max_chapters_per_window, round(minutes / o.minutes_per_chapter)))
+        starts = window_starts(units)
+        grammar = chapter_grammar(list(starts), k + 1) if o.use_grammar else None
+        task = prompts.chapters_task(k, st.chapters.titles())
+        msgs = prompts.window_messages(st.t, lines, w.index + 1, n, span, task, st.system)
+        text = await self._collect(st, msgs, (k + 1) * o.tokens_per_chapter_line, grammar=grammar)
+        out = []
+        by_start = {u.start_s: w.first + i for i, u in enumerate(units)}
+        for start_s, title in parse_chapter_lines(text, starts):
+            t, problem = titler.check(title)
+            if problem == "duplicate":
+                continue  # the topic of an earlier chapter, continuing: no new chapter
+            if problem is not None:
+                titler.count(problem)
+                t = titler.keyword_title_of(by_start.get(start_s, w.first), w.stop) or t
+                titler.counts.from_keywords += 1
+            titler.titles.append(t)
+            out.append(f"[{stamp(start_s)}] {t}\n")
+        return "".join(out)
+
+    # ---- requests ----------------------------------------------------------------------------------------------
+
+    async def _ask(self, messages: list[dict[str, str]], max_tokens: int, grammar: str | None) -> str:
+        """One short answer (a title), unfiltered: the caller checks it."""
+        assert self.state is not None
+        return await self._collect(self.state, messages, max_tokens, grammar=grammar)
 
     async def _collect(
-        self, messages: list[dict[str, str]], max_tokens: int, tally: _Tally, grammar: str | None = None
+        self,
+        st: RunState,
+        messages: list[dict[str, str]],
+        max_tokens: int,
+        *,
+        grammar: str | None = None,
+        guard: bool = False,
+        max_bullets: int | None = None,
     ) -> str:
         parts: list[str] = []
+        g = TextGuard(st.instructions, st.guard, max_bullets) if guard else None
         self._check_stop()
         async with contextlib.aclosing(
             self.model.stream(messages, max_tokens=max_tokens, grammar=grammar)
         ) as s:
             async for piece in s:
-                parts.append(piece)
-        tally.add(self.model.last_stats)
+                if g is None:
+                    parts.append(piece)
+                    continue
+                assert st.cites is not None
+                parts.append(g.feed(st.cites.feed(piece)))
+                if g.stop:
+                    break  # leaving the stream ends the generation
+        if g is not None:
+            assert st.cites is not None
+            parts.append(g.feed(st.cites.flush()) + g.flush())
+        st.count(self.model.last_stats)
         self._check_stop()
         return "".join(parts)
 
-    async def _window(
-        self,
-        t: Transcript,
-        w: Window,
-        n: int,
-        chapters: ChapterList,
-        tally: _Tally,
-        notes: list[str],
-        summary_parts: list[str],
-        cites: CitationFilter,
-    ) -> AsyncIterator[Event]:
-        o = self.options
-        segs = self.units[w.first : w.stop]
-        span = (segs[0].start_s, segs[-1].end_s)
-        full, cont = self.lines
-        window_lines = [full[w.first], *cont[w.first + 1 : w.stop]]
-        minutes = (span[1] - span[0]) / 60
-        k = max(1, min(o.max_chapters_per_window, round(minutes / o.minutes_per_chapter)))
-        starts = window_starts(segs)
-        stored = None
-        if self.store is not None and self._run_key is not None:
-            stored = self.store.get_window(self._run_key, w.first, w.stop)
-        if stored is not None and (n == 1 or stored[1] is not None):
-            tally.reused_windows += 1  # resumed: this window was finished before the stop, crash or kill
-            text = stored[0]
-        else:
-            stored = None
-            grammar = chapter_grammar(list(starts), k + 1) if o.use_grammar else None
-            msgs = prompts.window_messages(
-                t,
-                window_lines,
-                w.index + 1,
-                n,
-                span,
-                prompts.chapters_task(k, chapters.titles()),
-                self.system,
-            )
-            text = await self._collect(msgs, (k + 1) * o.tokens_per_chapter_line, tally, grammar)
-        for start_s, title in parse_chapter_lines(text, starts):
-            ch = chapters.offer(start_s, title)
-            if ch is not None:
-                yield ChapterFound(ch, len(chapters.chapters) - 1)
-        if n == 1:  # fits in one window: one pass, the summary comes straight from the transcript
-            if stored is None and self.store is not None and self._run_key is not None:
-                self.store.put_window(self._run_key, w.first, w.stop, text, None)
-            yield Progress("Writing summary", 0.6, None)
-            msgs = prompts.window_messages(t, window_lines, 1, 1, span, self.preset.summary, self.system)
-            async for ev in self._stream_summary(msgs, tally, summary_parts, cites):
-                yield ev
-            return
-        if stored is not None and stored[1] is not None:
-            notes.append(stored[1])
-            return
-        msgs = prompts.window_messages(t, window_lines, w.index + 1, n, span, self.preset.notes, self.system)
-        note = cites.apply(await self._collect(msgs, o.notes_max_tokens, tally))
-        if not note.strip():
-            note = f"- [{stamp(span[0])}] (no notes for this part)"
-        notes.append(note)
-        if self.store is not None and self._run_key is not None:
-            self.store.put_window(self._run_key, w.first, w.stop, text, note)
-
-    async def _stream_summary(
-        self, msgs: list[dict[str, str]], tally: _Tally, summary_parts: list[str], cites: CitationFilter
-    ) -> AsyncIterator[Event]:
+    async def _stream_summary(self, st: RunState, msgs: list[dict[str, str]]) -> AsyncIterator[Event]:
         self._check_stop()
+        assert st.cites is not None
+        g = TextGuard(st.instructions, st.guard)
         stream = self.model.stream(msgs, max_tokens=self.options.summary_max_tokens)
         async with contextlib.aclosing(stream) as s:
             async for piece in s:
-                out = cites.feed(piece)
+                out = g.feed(st.cites.feed(piece))
                 if out:
-                    summary_parts.append(out)
+                    st.summary_parts.append(out)
                     yield SummaryDelta(out)
-        out = cites.flush()
+                if g.stop:
+                    break  # the model is looping: leaving the stream ends the generation
+        out = g.feed(st.cites.flush()) + g.flush()
         if out:
-            summary_parts.append(out)
+            st.summary_parts.append(out)
             yield SummaryDelta(out)
-        tally.add(self.model.last_stats)
+        st.count(self.model.last_stats)
+        st.summary_generated += self.model.last_stats.generated_tokens
+        self._check_stop()
 
-    async def _reduce(
-        self, t: Transcript, notes: list[str], tally: _Tally, summary_parts: list[str], cites: CitationFilter
-    ) -> AsyncIterator[Event]:
+    async def _reduce(self, st: RunState) -> AsyncIterator[Event]:
         """Hierarchical: while the notes do not fit one prompt, condense groups of them; the last pass streams."""
         o = self.options
+        notes = st.notes
         level = 0
         while True:
-            msgs = prompts.reduce_messages(t, notes, True, self.system, self.preset.summary)
+            msgs = prompts.reduce_messages(st.t, notes, True, st.system, st.preset.summary)
             need = await self.model.count_prompt(msgs) + o.summary_max_tokens + o.safety_tokens
             if need <= self.model.n_ctx or len(notes) <= 1:
                 break
@@ -424,10 +436,111 @@ class Summarizer:
             yield Progress(f"Combining notes (level {level})", 0.85, None)
             condensed = []
             for g in range(0, len(notes), size):
-                part = prompts.reduce_messages(t, notes[g : g + size], False, self.system)
-                condensed.append(cites.apply(await self._collect(part, o.notes_max_tokens, tally)))
+                part = prompts.reduce_messages(st.t, notes[g : g + size], False, st.system)
+                condensed.append(await self._collect(st, part, o.notes_max_tokens, guard=True, max_bullets=8))
             if len(condensed) >= len(notes):  # no progress: condensing cannot shrink this further
                 raise PlanError("The notes are too long to combine within the model's context.")
             notes = condensed
-        async for ev in self._stream_summary(msgs, tally, summary_parts, cites):
+        async for ev in self._stream_summary(st, msgs):
             yield ev
+
+    # ---- the end -----------------------------------------------------------------------------------------------
+
+    def _finish_notices(self, st: RunState) -> list[Notice]:
+        out = []
+        tc = st.titler.counts if st.titler is not None else None
+        if not st.chapters.chapters:
+            out.append("The model proposed no usable chapters.")
+        if tc is not None and tc.problems():
+            kinds = ", ".join(f"{k} {v}" for k, v in _title_kinds(tc).items() if v)
+            out.append(
+                f"{tc.problems()} chapter titles the model wrote could not be used ({kinds}); "
+                f"{tc.from_keywords} were made from the chapter's own words instead."
+            )
+        if st.chapters.late_dropped:
+            out.append(f"{st.chapters.late_dropped} chapters that began in the last minute were left out.")
+        g = st.guard
+        if g.loops:
+            out.append(f"The model started repeating itself {g.loops} times; those answers were ended there.")
+        if g.echo:
+            out.append(f"{g.echo} sentences that repeated Recap's own instructions were left out.")
+        if g.placeholders:
+            out.append(f"{g.placeholders} placeholders (such as [hh:mm:ss]) the model left in were removed.")
+        if not st.summary():
+            if st.summary_generated:
+                out.append("The model wrote no usable summary.")
+            else:
+                out.append("The model wrote no summary.")
+            if st.notes:  # the notes per part are the best there is
+                st.summary_parts[:] = [
+                    "Notes by part (the model wrote no usable summary):\n\n" + "\n".join(st.notes)
+                ]
+        if st.capped:
+            out.append(f"{st.capped} model answers reached their length limit and were cut there.")
+        st.notices.extend(out)
+        return [Notice(m) for m in out]
+
+    def _result(self, st: RunState) -> Result:
+        me = st.measured
+        assert me is not None and st.cites is not None
+        tc = st.titler.counts if st.titler is not None else None
+        stats = Stats(
+            prompt_tokens=st.prompt_evaluated,
+            prompt_tokens_reused=st.prompt_reused,
+            generated_tokens=st.generated,
+            transcript_tokens=me.transcript_tokens,
+            windows=st.windows,
+            windows_reused=st.reused_windows,
+            seconds=time.perf_counter() - st.started,
+            citations_removed=st.cites.removed,
+            output_capped=st.capped,
+            titles_replaced=tc.problems() if tc else 0,
+            titles_retried=tc.retried if tc else 0,
+            titles_from_keywords=tc.from_keywords if tc else 0,
+            echo_removed=st.guard.echo,
+            placeholders_removed=st.guard.placeholders,
+            repeats_removed=st.guard.repeats,
+            loops_stopped=st.guard.loops,
+            late_chapters_dropped=st.chapters.late_dropped,
+        )
+        return Result(
+            title=st.t.display_title,
+            duration_s=st.t.duration_s,
+            timing=st.t.timing,
+            model=Path(self.model.model_path).name,
+            chapters=st.chapters.finished(st.t.duration_s),
+            summary=st.summary(),
+            stats=stats,
+            notes=tuple(st.notes),
+            warnings=tuple(st.notices),
+        )
+
+
+def _title_kinds(tc: Any) -> dict[str, int]:
+    return {
+        "repeated the instructions": tc.echo,
+        "a speaker's label": tc.speaker,
+        "a sentence someone said": tc.filler,
+        "a placeholder": tc.placeholder,
+        "a duplicate": tc.duplicate,
+        "empty": tc.empty,
+    }
+
+
+def _instruction_texts(system: str, preset: Preset) -> list[str]:
+    """Everything Recap says to the model, to recognize it when the model says it back."""
+    head = "Each line starts with [hh:mm:ss], the moment it was said. Notes on the transcript, in order."
+    return [
+        system,
+        prompts.SYSTEM,
+        head,
+        preset.notes,
+        preset.summary,
+        prompts.NOTES_TASK,
+        prompts.SUMMARY_TASK,
+        prompts.REDUCE_TASK,
+        prompts.TITLE_TASK,
+        prompts.chapters_task(8, []),
+        "What is this about? Answer in 2 to 5 words.",
+        "Keep each [hh:mm:ss] exactly as in the notes.",
+    ]

@@ -133,6 +133,20 @@ SUMMARY_TASK = (
 )
 
 
+def excerpt_messages(lines: Sequence[str], system: str, simple: bool = False) -> list[Message]:
+    """A chapter title, asked per chapter about that chapter's own words. Small models copy the instructions
+    into a title when the task is long or comes before the text; here the excerpt comes first and the task is
+    one short sentence at the end. The retry (simple) is shorter still."""
+    body = "\n".join(lines)
+    task = "What is this about? Answer in 2 to 5 words." if simple else TITLE_TASK
+    return [
+        {"role": "system", "content": system},
+        {"role": "user", "content": f"{body}\n\n{task}"},
+    ]
+
+
+TITLE_TASK = "Give this part of the conversation a short title of 2 to 6 words."
+
 REDUCE_TASK = "Task: combine these notes into at most 8 bullet points, keeping each [hh:mm:ss] exactly."
 
 

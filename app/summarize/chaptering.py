@@ -1,0 +1,158 @@
+"""Chapters: where they start, and their titles.
+
+Where: by default from the transcript's own topic shifts (topics.py), which do not depend on the model's skill;
+measured on QMSum's human topic segments and on concatenated transcripts (tests/bench/quality.py), a 135M model
+placing boundaries itself did worse than evenly spaced chapters. The older way, the model proposing `[hh:mm:ss]
+Title` lines under a grammar of the window's real starts, stays as `Options.chapters = "model"` for comparison.
+
+Titles: the model is asked per chapter, about that chapter's own words, in one short request. Every title goes
+through defences.title_problem; an unusable one is asked again once, more simply, and if that fails too the title
+is made from the chapter's keywords. Nothing is dropped silently: every replacement is counted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+
+from ..transcript import Segment
+from . import prompts
+from .chapters import MAX_TITLE, clean_title
+from .defences import Instructions, keyword_title, title_problem
+from .topics import chapter_count, cohesion_shifts, keywords, pick_shifts, stems
+
+Ask = Callable[[list[dict[str, str]], int, str | None], Awaitable[str]]
+
+EXCERPT_WORDS = 150  # of a chapter's beginning, for its title: enough to say what it is about, cheap to read
+TITLE_TOKENS = 24
+
+# One line of title: no brackets (placeholders), quotes or Markdown at the start, no line breaks.
+TITLE_GRAMMAR = (
+    'root ::= first rest "\\n"\n'
+    "first ::= [^\\x00-\\x20\\x7F\\[\\]{}<>\"'*#_`-]\n"
+    f"rest ::= [^\\x00-\\x1F\\x7F\\[\\]{{}}<>*#_`]{{2,{MAX_TITLE - 1}}}\n"
+)
+
+
+@dataclass
+class TitleCounts:
+    echo: int = 0
+    speaker: int = 0
+    filler: int = 0
+    placeholder: int = 0
+    duplicate: int = 0
+    empty: int = 0
+    retried: int = 0
+    from_keywords: int = 0
+    reasons: list[str] = field(default_factory=list)
+
+    def problems(self) -> int:
+        return self.echo + self.speaker + self.filler + self.placeholder + self.duplicate + self.empty
+
+
+def plan_starts(
+    units: Sequence[Segment], duration_s: float, minutes_per_chapter: float, min_gap_s: float
+) -> list[int]:
+    """Unit indices where chapters begin: 0, then the deepest topic shifts."""
+    count = chapter_count(duration_s, minutes_per_chapter, min_gap_s)
+    picked = pick_shifts(cohesion_shifts(units), count - 1, min_gap_s, duration_s)
+    return [0] + [s.unit for s in picked]
+
+
+class Titler:
+    """Titles for the chapters of one transcript, each from its own words."""
+
+    def __init__(
+        self,
+        units: Sequence[Segment],
+        starts: Sequence[int],
+        instructions: Instructions,
+        system: str,
+        speakers: Sequence[str],
+        use_grammar: bool = True,
+    ) -> None:
+        self.units = units
+        self.starts = list(starts)
+        self.instructions = instructions
+        self.system = system
+        self.speakers = list(speakers)
+        self.grammar = TITLE_GRAMMAR if use_grammar else None
+        self.counts = TitleCounts()
+        self.titles: list[str] = []  # shown so far, in order
+        self._df: Counter[str] = Counter()
+        for u in units:
+            self._df.update(set(stems(u.text)))
+
+    def span(self, k: int) -> tuple[int, int]:
+        """Unit range of chapter k."""
+        stop = self.starts[k + 1] if k + 1 < len(self.starts) else len(self.units)
+        return self.starts[k], stop
+
+    def excerpt(self, k: int, words: int = EXCERPT_WORDS) -> list[str]:
+        first, stop = self.span(k)
+        out: list[str] = []
+        n = 0
+        for u in self.units[first:stop]:
+            ws = u.text.split()
+            take = ws[: max(0, words - n)]
+            if not take:
+                break
+            out.append(" ".join(take))
+            n += len(take)
+        return out
+
+    def keyword_title(self, k: int) -> str:
+        return self.keyword_title_of(*self.span(k))
+
+    def keyword_title_of(self, first: int, stop: int) -> str:
+        return keyword_title(keywords([u.text for u in self.units[first:stop]], self._df, len(self.units)))
+
+    def check(self, title: str) -> tuple[str, str | None]:
+        t = clean_title(_unwrap(title))
+        return t, title_problem(t, self.instructions, self.titles, self.speakers)
+
+    async def title(self, k: int, ask: Ask) -> str:
+        """The title of chapter k, never one that fails the checks."""
+        raw = await ask(prompts.excerpt_messages(self.excerpt(k), self.system), TITLE_TOKENS, self.grammar)
+        t, problem = self.check(raw)
+        if problem is not None:
+            self.count(problem)
+            self.counts.retried += 1
+            short = self.excerpt(k, EXCERPT_WORDS // 2)
+            raw = await ask(
+                prompts.excerpt_messages(short, self.system, simple=True), TITLE_TOKENS, self.grammar
+            )
+            t, problem = self.check(raw)
+            if problem is not None:
+                self.count(problem)
+                t = self.keyword_title(k)
+                self.counts.from_keywords += 1
+                if not t or title_problem(t, self.instructions, self.titles, self.speakers) == "duplicate":
+                    t = f"Part {len(self.titles) + 1}" + (f": {t}" if t else "")
+        self.titles.append(t)
+        return t
+
+    def accept(self, title: str) -> None:
+        """A title decided earlier (a resumed window) joins the list the duplicate check compares against."""
+        self.titles.append(title)
+
+    def count(self, problem: str) -> None:
+        setattr(self.counts, problem, getattr(self.counts, problem) + 1)
+        self.counts.reasons.append(problem)
+
+
+def _unwrap(text: str) -> str:
+    """What small models put around a title: a "Title:" label, quotes, Markdown emphasis, a trailing period."""
+    t = text.strip().splitlines()[0] if text.strip() else ""
+    t = re.sub(r"^\W*\d{1,2}(?::\d{2}){1,2}\W*", "", t)  # a time in front: the title is what follows
+    low = t.lower()
+    for label in ("title:", "chapter title:", "short title:"):
+        if low.startswith(label):
+            t = t[len(label) :]
+            break
+    t = t.strip().strip("*_\"'“”`").strip()
+    if t.endswith(".") and not t.endswith(".."):
+        t = t[:-1]
+    return t

@@ -1,0 +1,324 @@
+"""What the model writes is checked before the user sees it, whatever the model.
+
+Small instruct models repeat the prompt's own words ("The task is to write a single line per chapter"), keep
+placeholders from it (`[hh:mm:ss]`, `[quoted]`), quote the speaker with the label ("Jens: So, I think ..."), and
+loop (the same paragraph two or three times). Each defence here is a plain text rule with a counter:
+
+- `Instructions`: word n-grams of everything Recap tells the model; text that shares enough of them is an echo.
+- `title_problem`: why a chapter title is unusable (echo, speaker label, leading filler, placeholder, duplicate).
+- `TextGuard`: a streaming filter for notes and summaries. It passes on whole sentences and lines only, once they
+  are checked: echoed instructions and placeholders never get through, a repeated sentence, line or bullet is
+  dropped, and a repetition tells the caller to stop the generation (the model is looping), so an answer ends
+  instead of running to its cap.
+
+Pure Python, no Qt, no llama_cpp.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from .citations import REF
+
+_WORDS = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
+
+
+def words(text: str) -> list[str]:
+    return [w.lower() for w in _WORDS.findall(REF.sub(" ", text))]
+
+
+def ngrams(ws: Sequence[str], n: int) -> list[tuple[str, ...]]:
+    return [tuple(ws[i : i + n]) for i in range(len(ws) - n + 1)]
+
+
+class Instructions:
+    """Everything Recap says to the model, as word 3- and 4-grams, to recognize it when the model says it back."""
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        self.tri: set[tuple[str, ...]] = set()
+        self.quad: set[tuple[str, ...]] = set()
+        for t in texts:
+            ws = words(t)
+            self.tri.update(ngrams(ws, 3))
+            self.quad.update(ngrams(ws, 4))
+
+    def echoes(self, text: str, *, short: bool = False) -> bool:
+        """True when `text` repeats the instructions: a sentence sharing two or more 4-grams that make up a
+        third of it; a title (short) sharing any 4-gram, or half of its 3-grams."""
+        ws = words(text)
+        if "task" in ws[:3] or ws[:2] == ["transcript", "part"]:
+            return True
+        quads = ngrams(ws, 4)
+        shared = sum(q in self.quad for q in quads)
+        if short:
+            tris = ngrams(ws, 3)
+            n = sum(t in self.tri for t in tris)
+            return shared > 0 or n >= 2 or (len(tris) > 0 and 2 * n >= len(tris))
+        return shared >= 4 or (shared >= 2 and 3 * shared >= len(quads))
+
+
+# "[hh:mm:ss]", "[xxxx]", "[quoted]", "[Title]", "<insert>", "{topic}": brackets that hold no real time (real
+# references are kept by the citation filter before this runs) and are not a Markdown link.
+PLACEHOLDER = re.compile(
+    r"\[(?!\d{1,2}:\d{2}(?::\d{2})?\])[^\[\]\n]{0,40}\](?!\()|<[^<>\n]{1,40}>|\{[^{}\n]{0,40}\}"
+)
+_PLACEHOLDER_WORDS = re.compile(
+    r"\b(hh:mm(:ss)?|mm:ss|x{3,}|tbd|n/a|lorem ipsum|insert (the )?\w+|title here|your title)\b", re.I
+)
+SPEAKER_LABEL = re.compile(
+    r"^\s*(?:\*\*)?([A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,2}|spk_\d+|speaker[ _]?\d+)(?:\*\*)?:\s", re.I
+)
+FILLERS = frozenset(
+    [
+        "so",
+        "um",
+        "uh",
+        "erm",
+        "er",
+        "ah",
+        "oh",
+        "yeah",
+        "yes",
+        "no",
+        "okay",
+        "ok",
+        "well",
+        "like",
+        "and",
+        "but",
+        "mm",
+        "hmm",
+        "mhm",
+        "right",
+        "alright",
+        "hm",
+        "uhm",
+    ]
+)
+GENERIC = re.compile(r"^(chapter|part|section|title|topic|segment|summary)( \d+| title)?$", re.I)
+
+
+def has_placeholder(text: str) -> bool:
+    return bool(PLACEHOLDER.search(text) or _PLACEHOLDER_WORDS.search(text))
+
+
+def strip_placeholders(text: str) -> tuple[str, int]:
+    n = 0
+
+    def drop(_m: re.Match[str]) -> str:
+        nonlocal n
+        n += 1
+        return ""
+
+    text = PLACEHOLDER.sub(drop, text)
+    text = _PLACEHOLDER_WORDS.sub(drop, text)
+    if n:
+        text = re.sub(r"\(\s*\)|\[\s*\]", "", text)
+        text = re.sub(r"[ \t]+([.,;:!?])", r"\1", re.sub(r"[ \t]{2,}", " ", text))
+    return text, n
+
+
+def similar(a: Sequence[str], b: Sequence[str]) -> bool:
+    """Two titles or lines that say the same: equal, or sharing 80 % of their words."""
+    if not a or not b:
+        return False
+    sa, sb = set(a), set(b)
+    return sa == sb or len(sa & sb) >= 0.8 * max(len(sa), len(sb))
+
+
+def title_problem(
+    title: str, instructions: Instructions, earlier: Sequence[str], speakers: Iterable[str] = ()
+) -> str | None:
+    """Why a chapter title cannot be shown, or None when it can. The reasons are Stats counters' names."""
+    t = title.strip()
+    ws = words(t)
+    if not ws or not any(ch.isalpha() for ch in t):
+        return "empty"
+    if has_placeholder(t) or GENERIC.match(" ".join(ws)):
+        return "placeholder"
+    m = SPEAKER_LABEL.match(t)
+    names = {s.casefold() for s in speakers if s}
+    if m and (m.group(1).casefold() in names or len(ws) > 3 or re.match(r"spk|speaker", m.group(1), re.I)):
+        return "speaker"
+    if any(t.casefold().startswith(n + ":") for n in names) or t.casefold().strip(" :") in names:
+        return "speaker"
+    if instructions.echoes(t, short=True):
+        return "echo"
+    if ws[0] in FILLERS or (ws[:2] == ["i", "think"]) or (ws[:2] == ["you", "know"]):
+        return "filler"
+    if len(ws) > 12 or t.endswith(("?", ",")) or (len(ws) > 6 and t.endswith(".")):
+        return "filler"  # a sentence someone said, not a title
+    if any(similar(ws, words(e)) for e in earlier):
+        return "duplicate"
+    return None
+
+
+def keyword_title(keywords: Sequence[str]) -> str:
+    """A title made from a chapter's own words, when the model gives none that can be shown."""
+    ks = [k for k in keywords if k][:3]
+    if not ks:
+        return ""
+    ks[0] = ks[0][:1].upper() + ks[0][1:]
+    return ", ".join(ks[:-1]) + (" and " if len(ks) > 1 else "") + ks[-1]
+
+
+@dataclass
+class GuardCounts:
+    echo: int = 0  # sentences or lines that repeated Recap's instructions, dropped
+    placeholders: int = 0  # placeholder brackets removed
+    repeats: int = 0  # sentences, lines or bullets that repeated earlier ones, dropped
+    loops: int = 0  # generations stopped because the model was repeating itself
+    seen: list[tuple[str, ...]] = field(default_factory=list)
+
+    def add(self, other: GuardCounts) -> None:
+        self.echo += other.echo
+        self.placeholders += other.placeholders
+        self.repeats += other.repeats
+        self.loops += other.loops
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+|\n")
+_NGRAM_LOOP = 8  # a run of this many words seen three times is a loop, even without a sentence end
+
+
+class TextGuard:
+    """Streaming filter for one model answer (notes or a summary). feed() returns the checked text that may be
+    shown now; `stop` turns True when the model started repeating itself (the caller ends the generation);
+    flush() returns what is left at the end. Text crosses in whole sentences or lines, so nothing is shown that
+    a later check would have to take back. `earlier` carries sentences already shown (of other answers), so a
+    summary that repeats itself across answers is caught too."""
+
+    def __init__(
+        self,
+        instructions: Instructions,
+        counts: GuardCounts | None = None,
+        max_bullets: int | None = None,
+        earlier: list[tuple[str, ...]] | None = None,
+    ) -> None:
+        self.instructions = instructions
+        self.counts = counts if counts is not None else GuardCounts()
+        self.max_bullets = max_bullets
+        self.seen: list[tuple[str, ...]] = earlier if earlier is not None else []
+        self._buf = ""
+        self._grams: dict[tuple[str, ...], int] = {}
+        self._bullets = 0
+        self._pending_heading = ""  # a heading is shown only once something follows it
+        self._at_line_start = True
+        self._emitted = False
+        self._trailing_newlines = 0
+        self.stop = False
+
+    def feed(self, text: str) -> str:
+        if self.stop:
+            return ""
+        self._buf += text
+        out = []
+        while not self.stop:
+            m = _SENTENCE_END.search(self._buf)
+            if not m:
+                break
+            piece, self._buf = self._buf[: m.end()], self._buf[m.end() :]
+            out.append(self._check(piece))
+        if not self.stop and self._run_loops(self._buf):
+            self._buf = ""
+        return "".join(out)
+
+    def flush(self) -> str:
+        piece, self._buf = self._buf, ""
+        return self._check(piece, final=True) if piece.strip() and not self.stop else ""
+
+    def _run_loops(self, text: str) -> bool:
+        """A long run-on sentence that loops never reaches a sentence end: count its 8-grams as they come."""
+        ws = words(text)
+        if len(ws) < _NGRAM_LOOP * 3:
+            return False
+        counts: dict[tuple[str, ...], int] = {}
+        for g in ngrams(ws, _NGRAM_LOOP):
+            counts[g] = counts.get(g, 0) + 1
+            if counts[g] >= 3:
+                self.counts.loops += 1
+                self.counts.repeats += 1
+                self.stop = True
+                return True
+        return False
+
+    def _check(self, piece: str, final: bool = False) -> str:
+        m = re.match(r"^(.*?)(\s*)$", piece, re.S)
+        assert m is not None
+        body, tail = m.group(1), m.group(2)
+        newline = "\n" in tail
+        at_line_start = self._at_line_start
+        self._at_line_start = newline or (at_line_start and not body)
+        if not body:
+            return "" if self._pending_heading else self._emit(tail)
+        head = re.match(r"^\s*(#{1,6}\s|[-*•]\s|\d+[.)]\s)", body) if at_line_start else None
+        body, n = strip_placeholders(body)
+        self.counts.placeholders += n
+        ws = words(body)
+        gap = "\n" if newline else ""
+        if head and head.group(1).startswith("#"):
+            # A heading is kept back until something follows it, and dropped if it repeats an earlier one.
+            key = tuple(ws)
+            if key in self.seen:
+                self.counts.repeats += 1
+                return ""
+            self.seen.append(key)
+            self._pending_heading = body.rstrip() + "\n"
+            return ""
+        if not ws:
+            return self._emit(gap)
+        if self.instructions.echoes(body):
+            self.counts.echo += 1
+            return self._emit(gap)
+        key = tuple(ws)
+        if len(ws) >= 3 and any(similar(key, s) for s in self.seen):
+            self.counts.repeats += 1
+            self.counts.loops += 1
+            self.stop = True  # the model is saying again what it said: it is looping
+            return self._emit(gap)
+        for g in ngrams(ws, _NGRAM_LOOP):
+            self._grams[g] = self._grams.get(g, 0) + 1
+            if self._grams[g] >= 3:
+                self.counts.repeats += 1
+                self.counts.loops += 1
+                self.stop = True
+                return self._emit(gap)
+        if len(ws) >= 3:
+            self.seen.append(key)
+        if head:
+            self._bullets += 1
+            if self.max_bullets is not None and self._bullets > self.max_bullets:
+                self.stop = True  # the answer is complete: the task asked for at most this many bullets
+                return self._emit(gap)
+        out = ""
+        if self._pending_heading:
+            out = self._emit("\n\n" if self._emitted else "") + self._emit(self._pending_heading)
+            self._pending_heading = ""
+        return out + self._emit(body + (tail if not final else ""))
+
+    def _emit(self, text: str) -> str:
+        """Text as it goes out, without more than one blank line in a row or blank lines at the start."""
+        if not text:
+            return ""
+        if not text.strip():
+            text = "\n" * min(text.count("\n"), 2 - min(2, self._trailing_newlines)) if "\n" in text else text
+            if not self._emitted:
+                return ""
+        if not text:
+            return ""
+        self._emitted = True
+        stripped = text.rstrip("\n")
+        if stripped:
+            self._trailing_newlines = len(text) - len(stripped)
+        else:
+            self._trailing_newlines += len(text)
+        return text
+
+
+def clean_text(text: str, instructions: Instructions, counts: GuardCounts | None = None) -> str:
+    """The same checks on a finished text (notes read back from the store, text written without streaming)."""
+    g = TextGuard(instructions, counts)
+    out = g.feed(text) + g.flush()
+    return out.strip()

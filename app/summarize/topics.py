@@ -1,0 +1,192 @@
+"""Where the topic changes, from the transcript's own words: a lexical-cohesion signal that does not depend on the
+model's skill.
+
+TextTiling (Hearst 1997) in a form fit for transcripts: the words on either side of each possible boundary (the
+start of a prompt unit, which is a real segment start) are compared as bags of stems; where the two sides share
+few words, the topic is likely to have changed. The depth of each dip below the peaks around it ranks the
+candidates; the deepest ones, spaced at least a minimum chapter length apart, become chapter starts.
+
+Written here rather than taken from a library: NLTK's TextTilingTokenizer needs paragraph breaks in the text
+(transcripts have none), works on characters rather than on our segments, and carries NLTK's English stopword
+corpus (a download). This one is language-agnostic: stopwords are the words that occur all over this transcript
+(document frequency), stems are word prefixes, and blocks are measured in words, so times stay exact segment
+starts. Pure Python, linear in the transcript's length.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..transcript import Segment
+
+_WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
+STEM = 6  # characters of a word that stand for it: "budgets", "budgeting" -> "budget"
+
+
+def stems(text: str) -> list[str]:
+    return [w.lower()[:STEM] for w in _WORD.findall(text)]
+
+
+@dataclass(frozen=True)
+class Shift:
+    unit: int  # index of the prompt unit where the new topic begins
+    start_s: float
+    depth: (
+        float  # how deep the dip in cohesion is: 0 (none) .. 2 (no shared words between two coherent sides)
+    )
+
+
+def cohesion_shifts(units: Sequence[Segment], block_words: int = 300, smooth: int = 2) -> list[Shift]:
+    """Every unit start (but the first) with the depth of the cohesion dip there, in transcript order."""
+    unit_stems = [stems(u.text) for u in units]
+    stream: list[str] = []
+    starts: list[int] = []  # word position where each unit begins
+    for st in unit_stems:
+        starts.append(len(stream))
+        stream.extend(st)
+    n = len(stream)
+    if n < 2 * block_words or len(units) < 3:
+        return []
+    # Stopwords, language-agnostic: each stem weighs its inverse frequency over block-sized stretches, so words
+    # that occur everywhere ("the", "und", "think") weigh nothing and a subject's own words weigh most.
+    chunks = max(1, math.ceil(n / block_words))
+    df: Counter[str] = Counter()
+    for c in range(chunks):
+        df.update(set(stream[c * block_words : (c + 1) * block_words]))
+    idf = {w: math.log(chunks / k) for w, k in df.items()}
+    words = [w if idf[w] > 0 else "" for w in stream]
+
+    gaps = [i for i in range(1, len(units)) if block_words // 2 <= starts[i] <= n - block_words // 2]
+    if not gaps:
+        return []
+    # Sliding counts: left = words[p - B, p), right = words[p, p + B); moved from gap to gap, so the whole pass
+    # is linear in the number of words.
+    left: Counter[str] = Counter()
+    right: Counter[str] = Counter()
+    lo = hi = mid = starts[gaps[0]]
+    lo = max(0, mid - block_words)
+    hi = min(n, mid + block_words)
+    left.update(w for w in words[lo:mid] if w)
+    right.update(w for w in words[mid:hi] if w)
+    sims: list[float] = []
+    for g in gaps:
+        p = starts[g]
+        new_lo, new_hi = max(0, p - block_words), min(n, p + block_words)
+        for w in words[mid:p]:  # cross from right to left
+            if w:
+                right[w] -= 1
+                left[w] += 1
+        for w in words[lo:new_lo]:
+            if w:
+                left[w] -= 1
+        for w in words[hi:new_hi]:
+            if w:
+                right[w] += 1
+        lo, mid, hi = new_lo, p, new_hi
+        sims.append(_cosine(left, right, idf))
+    if smooth > 0:
+        sims = [
+            sum(sims[max(0, i - smooth) : i + smooth + 1]) / len(sims[max(0, i - smooth) : i + smooth + 1])
+            for i in range(len(sims))
+        ]
+    out = []
+    for i, g in enumerate(gaps):
+        out.append(Shift(g, units[g].start_s, _depth(sims, i)))
+    return out
+
+
+def _cosine(a: Counter[str], b: Counter[str], idf: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    dot = sum(v * b[w] * idf[w] ** 2 for w, v in a.items() if v)
+    na = math.sqrt(sum((v * idf[w]) ** 2 for w, v in a.items()))
+    nb = math.sqrt(sum((v * idf[w]) ** 2 for w, v in b.items()))
+    return dot / (na * nb) if na and nb else 0.0
+
+
+def _depth(sims: Sequence[float], i: int) -> float:
+    """TextTiling's depth score: how far the similarity at i lies below the highest point reached by climbing
+    to each side while the curve rises."""
+    s = sims[i]
+    lp = s
+    j = i
+    while j > 0 and sims[j - 1] >= lp:
+        j -= 1
+        lp = sims[j]
+    rp = s
+    j = i
+    while j + 1 < len(sims) and sims[j + 1] >= rp:
+        j += 1
+        rp = sims[j]
+    return (lp - s) + (rp - s)
+
+
+def pick_shifts(
+    shifts: Sequence[Shift], count: int, min_gap_s: float, duration_s: float, min_depth: float | None = None
+) -> list[Shift]:
+    """The deepest `count` shifts that are at least min_gap_s from each other, from 0:00 and from the end, in time
+    order. With min_depth None, TextTiling's cut-off (mean minus half a standard deviation of the local minima's
+    depths) keeps dips that stand out; fewer than `count` come back when fewer stand out."""
+    if count <= 0 or not shifts:
+        return []
+    minima = [s for i, s in enumerate(shifts) if s.depth > 0 and _is_local_max(shifts, i)]
+    if not minima:
+        return []
+    if min_depth is None:
+        mean = sum(s.depth for s in minima) / len(minima)
+        sd = math.sqrt(sum((s.depth - mean) ** 2 for s in minima) / len(minima))
+        min_depth = mean - sd / 2
+    chosen: list[Shift] = []
+    for s in sorted(minima, key=lambda s: -s.depth):
+        if len(chosen) >= count or s.depth < min_depth:
+            break
+        if s.start_s < min_gap_s or duration_s - s.start_s < min_gap_s:
+            continue
+        if any(abs(s.start_s - c.start_s) < min_gap_s for c in chosen):
+            continue
+        chosen.append(s)
+    return sorted(chosen, key=lambda s: s.start_s)
+
+
+def _is_local_max(shifts: Sequence[Shift], i: int) -> bool:
+    d = shifts[i].depth
+    return (i == 0 or shifts[i - 1].depth <= d) and (i + 1 == len(shifts) or shifts[i + 1].depth < d)
+
+
+def chapter_count(duration_s: float, minutes_per_chapter: float, min_gap_s: float) -> int:
+    """How many chapters a transcript of this length gets: about one per `minutes_per_chapter`, at least one."""
+    if duration_s <= 0:
+        return 1
+    by_length = round(duration_s / 60 / minutes_per_chapter)
+    by_gap = int(duration_s // max(1.0, min_gap_s))
+    return max(1, min(by_length, by_gap))
+
+
+def keywords(texts: Sequence[str], background: Counter[str], total_units: int, k: int = 4) -> list[str]:
+    """The words that stand out in `texts` against the whole transcript (tf-idf over prompt units), as written
+    (the most common spelling of each stem), for a title made from a chapter's own words."""
+    tf: Counter[str] = Counter()
+    spelled: dict[str, Counter[str]] = {}
+    for t in texts:
+        for w in _WORD.findall(t):
+            st = w.lower()[:STEM]
+            if len(w) < 4:
+                continue
+            tf[st] += 1
+            spelled.setdefault(st, Counter())[w.lower()] += 1
+    scored = sorted(
+        ((c * math.log((1 + total_units) / (1 + background[st])), st) for st, c in tf.items() if c > 1),
+        reverse=True,
+    )
+    out = []
+    for _score, st in scored:
+        if background[st] > total_units / 3:  # everywhere in the transcript: not what this part is about
+            continue
+        out.append(spelled[st].most_common(1)[0][0])
+        if len(out) >= k:
+            break
+    return out

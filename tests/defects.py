@@ -1,0 +1,83 @@
+"""Defects in what reached the user, counted on a finished Result: for the real-model tests and the quality
+benchmark. Written apart from app/summarize/defences.py (simpler, stricter rules, its own code), so that a defence
+that lets something through is caught here rather than agreeing with itself."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+_WORD = re.compile(r"[a-z0-9']+")
+_REAL_REF = re.compile(r"\[\d{1,2}:\d{2}(?::\d{2})?\]")
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(_REAL_REF.sub(" ", text.lower()))
+
+
+def instruction_grams(texts: Iterable[str]) -> set[tuple[str, ...]]:
+    grams: set[tuple[str, ...]] = set()
+    for t in texts:
+        ws = _words(t)
+        grams.update(tuple(ws[i : i + 4]) for i in range(len(ws) - 3))
+    return grams
+
+
+def _echo(text: str, grams: set[tuple[str, ...]], short: bool) -> bool:
+    ws = _words(text)
+    shared = sum(tuple(ws[i : i + 4]) in grams for i in range(len(ws) - 3))
+    if short:
+        return shared > 0 or "task" in ws
+    return shared >= 3
+
+
+def placeholders(text: str) -> list[str]:
+    """Brackets that are not a real reference nor a Markdown link, and the usual placeholder words."""
+    found = [m for m in re.findall(r"\[[^\]\n]*\](?!\()", text) if not _REAL_REF.fullmatch(m)]
+    found += re.findall(r"hh:mm|\bx{3,}\b|<[a-z ]{1,30}>", text, re.I)
+    return found
+
+
+def units(text: str) -> list[str]:
+    """Lines and sentences of at least four words."""
+    out = []
+    for line in text.splitlines():
+        for s in re.split(r"(?<=[.!?])\s+", line):
+            if len(_words(s)) >= 4:
+                out.append(s)
+    return out
+
+
+def defects(result: Any, speakers: Iterable[str], instruction_texts: Iterable[str]) -> dict[str, int]:
+    grams = instruction_grams(instruction_texts)
+    names = {s.casefold() for s in speakers if s}
+    titles = [c.title for c in result.chapters]
+    texts = [result.summary, *result.notes]
+    repeats = 0
+    for text in texts:  # within each text: a summary may restate a note, but never itself
+        seen: set[tuple[str, ...]] = set()
+        for u in units(text):
+            key = tuple(_words(u))
+            repeats += key in seen
+            seen.add(key)
+    label = 0
+    for t in titles:
+        head = t.split(":", 1)[0].strip().casefold()
+        if (
+            (":" in t and (head in names or len(head.split()) <= 2 and len(t.split()) > 4))
+            or t.casefold() in names
+            or re.match(r"(speaker|spk)[ _]?\d", t, re.I)
+        ):
+            label += 1
+    lowered = [t.casefold() for t in titles]
+    return {
+        "echo_titles": sum(_echo(t, grams, True) for t in titles),
+        "speaker_titles": label,
+        "placeholders": sum(len(placeholders(x)) for x in [*titles, *texts]),
+        "echo_sentences": sum(_echo(u, grams, False) for x in texts for u in units(x)),
+        "repeated_paragraphs": repeats,
+        "duplicate_titles": len(lowered) - len(set(lowered)),
+        "late_chapters": sum(1 for c in result.chapters[1:] if c.start_s > result.duration_s - 60),
+        "capped_answers": result.stats.output_capped,
+    }

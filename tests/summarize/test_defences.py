@@ -1,0 +1,146 @@
+"""The defences against what small models write, fed with recorded real output of SmolLM2-135M-Instruct (seed 003
+under the prompts Recap had before the defences: tests/data/smollm2/seed003-b99d849.json) and with hand-made cases
+for each rule. The live-model tests are in tests/summarize/test_real_model.py."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from app.summarize import prompts
+from app.summarize.chapters import parse_chapter_lines
+from app.summarize.citations import CitationFilter
+from app.summarize.defences import (
+    GuardCounts,
+    Instructions,
+    TextGuard,
+    clean_text,
+    keyword_title,
+    title_problem,
+)
+from app.summarize.pipeline import _instruction_texts
+from app.summarize.presets import get_preset
+from tests.conftest import DATA
+
+RECORDED = json.loads((DATA / "smollm2" / "seed003-b99d849.json").read_text(encoding="utf-8"))
+PODCAST = get_preset("podcast")
+INSTRUCTIONS = Instructions(_instruction_texts(prompts.system_prompt("English"), PODCAST))
+SPEAKERS = ["Jens", "Stefan"]
+
+
+def answers(kind: str) -> list[str]:
+    return [a["text"] for a in RECORDED["answers"] if a["request"] == kind]
+
+
+def streamed(text: str, guard: TextGuard, step: int = 3) -> str:
+    """Through the guard in small pieces, as tokens arrive; stops feeding when the guard says stop."""
+    out = []
+    for i in range(0, len(text), step):
+        out.append(guard.feed(text[i : i + step]))
+        if guard.stop:
+            break
+    out.append(guard.flush())
+    return "".join(out)
+
+
+def test_recorded_chapter_titles_are_all_refused() -> None:
+    """Every title SmolLM2 wrote under the old chapter prompt was a speaker's label and a quote."""
+    titles = [
+        title for text in answers("chapters") for _s, title in parse_chapter_lines(text, {"x": 0.0}, 10**9)
+    ]
+    assert len(titles) >= 6
+    earlier: list[str] = []
+    for t in titles:
+        assert title_problem(t, INSTRUCTIONS, earlier, SPEAKERS) in {"speaker", "filler", "duplicate"}, t
+        earlier.append(t)
+
+
+@pytest.mark.parametrize(
+    ("title", "problem"),
+    [
+        ("The task is to write a single line per chapter where it begins", "echo"),
+        ("Write 3 to 6 bullet points", "echo"),
+        ("Give this part of the conversation a short title", "echo"),
+        ("Jens: So, I think it's a bit too much.", "speaker"),
+        ("SPEAKER_01: welcome back", "speaker"),
+        ("So I think we should start", "filler"),
+        ("Yeah, that makes sense", "filler"),
+        ("[hh:mm:ss] Title", "placeholder"),
+        ("The [topic] of the day", "placeholder"),
+        ("Chapter 2", "placeholder"),
+        ("Budget and costs", "duplicate"),
+        ("Costs and budget", "duplicate"),
+        ("Remote control design", None),
+        ("Why Rust for embedded systems", None),
+        ("Die Zukunft der Formel 1", None),
+    ],
+)
+def test_title_rules(title: str, problem: str | None) -> None:
+    assert title_problem(title, INSTRUCTIONS, ["Budget and costs"], SPEAKERS) == problem
+
+
+def test_recorded_notes_lose_their_placeholders_and_echo() -> None:
+    cites = CitationFilter([s for s in range(0, 4000)])  # every second is a moment: only the guard acts here
+    for text in answers("notes"):
+        counts = GuardCounts()
+        out = streamed(cites.apply(text), TextGuard(INSTRUCTIONS, counts))
+        assert not re.search(r"\[(hh:mm:ss|x+|[a-z]{3,5})\]", out), out
+        assert "bullet points with the most important points" not in out
+        assert counts.placeholders + counts.echo > 0
+
+
+def test_recorded_summary_loop_is_stopped_and_nothing_repeats() -> None:
+    """The recorded summary repeats its paragraph three times and keeps [hh:mm:ss], [xxxx], [xzb] placeholders."""
+    (summary,) = answers("summary")
+    counts = GuardCounts()
+    guard = TextGuard(INSTRUCTIONS, counts)
+    out = streamed(summary, guard)
+    assert guard.stop and counts.loops == 1  # the generation would have been ended at the first repetition
+    lines = [ln for ln in out.splitlines() if ln.strip()]
+    assert len(lines) == len(set(lines))
+    assert "[hh:mm:ss]" not in out and "[xxxx]" not in out and "[xzb]" not in out
+    assert "The most important thing is not what you have" in out  # the first, real sentence stays
+    assert out.count("The most important thing is not what you have") == 1
+
+
+def test_echoed_task_sentence_is_dropped_real_sentences_kept() -> None:
+    text = (
+        "Task: write show notes for this episode in Markdown. The episode is about racing cars and Rust. "
+        "Write 3 to 6 bullet points with the most important points of this part.\n"
+        "- [00:01:00] Rust is used on the car's controller.\n"
+    )
+    counts = GuardCounts()
+    out = clean_text(text, INSTRUCTIONS, counts)
+    assert out.startswith("The episode is about racing cars and Rust.")
+    assert "Task" not in out and "bullet points" not in out
+    assert "- [00:01:00] Rust is used on the car's controller." in out
+    assert counts.echo == 2
+
+
+def test_run_on_loop_without_sentence_ends_is_stopped() -> None:
+    counts = GuardCounts()
+    guard = TextGuard(INSTRUCTIONS, counts)
+    out = streamed("and then we go to the track and test the car " * 20, guard)
+    assert guard.stop and counts.loops == 1
+    assert len(out) < 200
+
+
+def test_bullets_beyond_what_was_asked_end_the_answer() -> None:
+    guard = TextGuard(INSTRUCTIONS, max_bullets=3)
+    text = "".join(f"- [00:0{i}:00] point number {i} about a different thing {i * 7}\n" for i in range(1, 8))
+    out = streamed(text, guard)
+    assert guard.stop
+    assert out.count("\n- ") + out.startswith("- ") == 3
+
+
+def test_heading_without_content_is_not_shown() -> None:
+    out = clean_text("Good episode about bikes.\n\n### Quotes\n\n### Mentioned\n- Strava\n", INSTRUCTIONS)
+    assert "### Quotes" not in out and "### Mentioned\n- Strava" in out
+
+
+def test_keyword_title() -> None:
+    assert keyword_title(["budget", "remote", "buttons"]) == "Budget, remote and buttons"
+    assert keyword_title(["rust"]) == "Rust"
+    assert keyword_title([]) == ""

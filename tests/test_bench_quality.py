@@ -1,0 +1,214 @@
+"""The quality benchmark's data loading and metrics (tests/bench/quality_data.py): metrics on hand-made cases
+with known answers, and the loaders on the real QMSum validation meetings when ../shared is there."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from app.transcript.estimate import estimate_times
+from app.transcript.model import Segment, Transcript
+from tests.bench import quality_data
+
+QMSUM = Path(__file__).resolve().parents[2] / "shared" / "quality-dev" / "qmsum-val"
+needs_qmsum = pytest.mark.skipif(not QMSUM.exists(), reason="../shared/quality-dev is absent (a fresh clone)")
+
+
+@cache
+def _meetings() -> tuple[quality_data.Meeting, ...]:
+    return tuple(quality_data.load_qmsum(QMSUM))
+
+
+def _transcript(texts: list[str]) -> Transcript:
+    segs = estimate_times([Segment(0.0, 0.0, "A", t) for t in texts])
+    return Transcript(tuple(segs), format="test", timing="estimated", encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------- boundaries
+
+
+def test_prf_exact_and_partial() -> None:
+    assert quality_data.boundary_prf([100.0, 200.0], [100.0, 200.0], 5.0) == (1.0, 1.0, 1.0)
+    p, r, f = quality_data.boundary_prf([100.0, 300.0], [102.0, 200.0, 400.0], 5.0)
+    assert (p, r) == (0.5, pytest.approx(1 / 3))
+    assert f == pytest.approx(2 * 0.5 * (1 / 3) / (0.5 + 1 / 3))
+
+
+def test_prf_is_one_to_one() -> None:
+    # two predictions near one reference: one match, the other is a false positive
+    assert quality_data.boundary_prf([98.0, 102.0], [100.0], 5.0) == (0.5, 1.0, pytest.approx(2 / 3))
+    # one prediction between two references matches only one of them
+    assert quality_data.boundary_prf([100.0], [97.0, 103.0], 5.0) == (1.0, 0.5, pytest.approx(2 / 3))
+
+
+def test_prf_matching_is_maximum() -> None:
+    # greedy by nearest distance would pair 104-101 and leave 100 and 108 unmatched; the maximum is 2
+    assert quality_data.boundary_prf([100.0, 104.0], [101.0, 108.0], 4.0)[0] == 1.0
+
+
+def test_prf_tolerance_is_inclusive() -> None:
+    assert quality_data.boundary_prf([110.0], [100.0], 10.0) == (1.0, 1.0, 1.0)
+    assert quality_data.boundary_prf([110.5], [100.0], 10.0) == (0.0, 0.0, 0.0)
+    assert quality_data.boundary_prf([89.5], [100.0], 10.0) == (0.0, 0.0, 0.0)
+
+
+def test_prf_excludes_the_first_chapter() -> None:
+    # 0.0 and 1.0 are the 0:00 chapter on either side; only 1.0 s and below are dropped
+    assert quality_data.boundary_prf([0.0, 1.0, 50.0], [50.0], 2.0) == (1.0, 1.0, 1.0)
+    assert quality_data.boundary_prf([50.0], [0.0, 50.0], 2.0) == (1.0, 1.0, 1.0)
+    assert quality_data.boundary_prf([1.5], [], 2.0) == (0.0, 0.0, 0.0)
+
+
+def test_prf_conventions_for_empty_sides() -> None:
+    assert quality_data.boundary_prf([], [], 5.0) == (1.0, 1.0, 1.0)
+    assert quality_data.boundary_prf([0.0], [0.5], 5.0) == (1.0, 1.0, 1.0)  # both empty once 0:00 is out
+    assert quality_data.boundary_prf([], [100.0], 5.0) == (0.0, 0.0, 0.0)
+    assert quality_data.boundary_prf([100.0], [], 5.0) == (0.0, 0.0, 0.0)
+
+
+def _max_matching(pred: list[float], ref: list[float], tol: float) -> int:
+    best = 0
+    for size in range(min(len(pred), len(ref)), 0, -1):
+        for ps in itertools.combinations(pred, size):
+            for rs in itertools.permutations(ref, size):
+                if all(abs(p - r) <= tol for p, r in zip(ps, rs)):
+                    return size
+    return best
+
+
+def test_prf_greedy_equals_exhaustive_matching() -> None:
+    rng = random.Random(7)
+    for _ in range(200):
+        pred = [float(rng.randint(2, 40)) for _ in range(rng.randint(1, 5))]
+        ref = [float(rng.randint(2, 40)) for _ in range(rng.randint(1, 4))]
+        p, r, _ = quality_data.boundary_prf(pred, ref, 3.0)
+        assert round(p * len(pred)) == _max_matching(pred, ref, 3.0), (pred, ref)
+
+
+def test_chapters_per_hour() -> None:
+    assert quality_data.chapters_per_hour(5, 1800.0) == 10.0
+    assert quality_data.chapters_per_hour(1, 0.0) == 0.0
+
+
+# ---------------------------------------------------------------------------------------------- rouge
+
+
+def test_scoring_text_strips_references_and_markdown() -> None:
+    text = (
+        "## Summary\n\n- **Budget** was cut [00:12:05].\n* Launch _moved_ [12:05] to May\n1. Vote [1:02:03]"
+    )
+    assert quality_data.scoring_text(text) == "Summary Budget was cut. Launch moved to May Vote"
+    assert quality_data.scoring_text("see [≈00:01:02](#t=62) and [00:01, 00:02]") == "see and"
+    assert quality_data.scoring_text("snake_case stays") == "snake_case stays"
+
+
+def test_rouge_identical_is_100_and_timestamps_do_not_count() -> None:
+    pytest.importorskip("rouge_score")
+    ref = "The team agreed on a yellow remote control with a rubber case."
+    assert quality_data.rouge(ref, ref) == {"rouge1": 100.0, "rouge2": 100.0, "rougeL": 100.0}
+    cited = "- The team agreed [00:03:15] on a **yellow** remote control [00:10:00] with a rubber case."
+    assert quality_data.rouge(cited, ref) == pytest.approx(
+        {"rouge1": 100.0, "rouge2": 100.0, "rougeL": 100.0}
+    )
+    low = quality_data.rouge("Nothing in common here.", ref)
+    assert set(low) == {"rouge1", "rouge2", "rougeL"} and low["rouge2"] == 0.0
+
+
+# ---------------------------------------------------------------------------------------------- baselines
+
+
+def test_lead_words_leaves_out_speakers() -> None:
+    t = _transcript(["one two three", "four five", "six"])
+    assert quality_data.lead_words(t, 4) == "one two three four"
+    assert quality_data.lead_words(t, 100) == "one two three four five six"
+    assert quality_data.lead_words(t, 0) == ""
+    assert "A" not in quality_data.lead_words(t, 6).split()
+
+
+def test_uniform_boundaries_snap_to_real_starts() -> None:
+    t = _transcript([" ".join(["w"] * n) for n in (40, 3, 100, 7, 60, 20)])
+    starts = [s.start_s for s in t.segments]
+    for count in (1, 2, 3, 4, 6, 12):
+        b = quality_data.uniform_boundaries(t, count)
+        assert all(x in starts for x in b) and 0.0 not in b
+        assert b == sorted(set(b))
+        assert len(b) <= count - 1 if count > 1 else b == []
+    # 3 chapters over 230 words (86.25 s): targets 28.75 s and 57.5 s -> nearest starts 16.125 s and 56.25 s
+    assert starts[2:5] == [16.125, 53.625, 56.25]
+    assert quality_data.uniform_boundaries(t, 3) == [16.125, 56.25]
+
+
+def test_clean_text() -> None:
+    raw = "{vocalsound} Um , we 're gon na {disfmarker} do n't we ? I 'm sure . Mm - hmm . @ @ {gap}"
+    assert quality_data.clean_text(raw) == "Um, we're gonna don't we? I'm sure. Mm-hmm."
+    assert quality_data.clean_text("{gap} {vocalsound} .") == ""
+    assert quality_data.clean_text("'S true . 'Cause") == "'S true. 'Cause"
+
+
+# ---------------------------------------------------------------------------------------------- real data
+
+
+@needs_qmsum
+def test_load_qmsum() -> None:
+    meetings = _meetings()
+    assert len(meetings) == 35
+    assert [m.name for m in meetings] == sorted(m.name for m in meetings)
+    assert {m.domain for m in meetings} == {"product", "research", "parliament"}
+    for m in meetings:
+        t = m.transcript
+        assert m.reference_summary.strip(), m.name
+        assert (t.format, t.timing, t.encoding, t.title) == ("qmsum", "estimated", "utf-8", m.name)
+        assert m.topics and m.topics[0][1] == 0.0
+        assert m.boundaries_s == tuple(start for _, start in m.topics[1:])
+        assert list(m.boundaries_s) == sorted(set(m.boundaries_s)), m.name
+        assert all(0.0 < b < t.duration_s for b in m.boundaries_s), m.name
+        starts = {s.start_s for s in t.segments}
+        assert all(b in starts for b in m.boundaries_s)
+        assert all(0 <= i < len(t.segments) for i in m.turn_segment)
+        assert list(m.turn_segment) == sorted(m.turn_segment)
+        for s in t.segments:
+            assert s.text and "{" not in s.text and " 're" not in s.text and " n't" not in s.text, s.text
+    es2006a = next(m for m in meetings if m.name == "ES2006a")
+    assert len(es2006a.turn_segment) == 313 and len(es2006a.boundaries_s) == 4
+    assert es2006a.topics[0][0] == "Goal of new remote control project"
+
+
+@needs_qmsum
+def test_choi_set_is_deterministic_and_marks_stretch_starts() -> None:
+    meetings = _meetings()
+    docs = quality_data.choi_set(meetings, n_docs=6, seed=3)
+    again = quality_data.choi_set(meetings, n_docs=6, seed=3)
+    assert docs == again
+    assert docs != quality_data.choi_set(meetings, n_docs=6, seed=4)
+    # where each (speaker, text) pair occurs in the meetings, to find the meeting of each stretch
+    where: dict[tuple[str | None, str], list[tuple[int, int]]] = {}
+    for mi, m in enumerate(meetings):
+        for si, s in enumerate(m.transcript.segments):
+            where.setdefault((s.speaker, s.text), []).append((mi, si))
+    for doc in docs:
+        segs = doc.transcript.segments
+        assert segs[0].start_s == 0.0
+        assert 3 <= len(doc.boundaries_s) <= 7
+        bounds = [0.0, *doc.boundaries_s]
+        index = [next(i for i, s in enumerate(segs) if s.start_s == b) for b in bounds] + [len(segs)]
+        used: set[int] = set()
+        for a, b in itertools.pairwise(index):
+            stretch = segs[a:b]
+            words = sum(quality_data.word_count(s.text) for s in stretch)
+            assert words >= 320 and words - quality_data.word_count(stretch[-1].text) < 960
+            # consecutive segments of one meeting, and no meeting twice
+            found = [
+                mi
+                for mi, si in where[(stretch[0].speaker, stretch[0].text)]
+                if [(s.speaker, s.text) for s in meetings[mi].transcript.segments[si : si + len(stretch)]]
+                == [(s.speaker, s.text) for s in stretch]
+            ]
+            assert found and not used.intersection(found[:1])
+            used.add(found[0])
+        assert [(s.start_s, s.end_s) for s in segs] == [
+            (s.start_s, s.end_s) for s in estimate_times([Segment(0, 0, s.speaker, s.text) for s in segs])
+        ]
