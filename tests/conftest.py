@@ -123,3 +123,14 @@ def run_coro(loop: asyncio.AbstractEventLoop, coro, timeout: float = 30.0):  # n
     task = loop.create_task(coro)
     run_until(loop, task.done, timeout)
     return task.result()
+
+
+@pytest.fixture(scope="session")
+def smollm2() -> Path:
+    """SmolLM2-135M-Instruct, the suite's real instruct model (tests/real_model.py); skips where it can't be had."""
+    from tests.real_model import Unavailable, smollm2
+
+    try:
+        return smollm2()
+    except Unavailable as e:
+        pytest.skip(str(e))

@@ -48,7 +48,11 @@ class Instructions:
         """True when `text` repeats the instructions: a sentence sharing two or more 4-grams that make up a
         third of it; a title (short) sharing any 4-gram, or half of its 3-grams."""
         ws = words(text)
-        if "task" in ws[:3] or ws[:2] == ["transcript", "part"]:
+        if (
+            "task" in ws[:3]
+            or ws[:2] == ["transcript", "part"]
+            or re.match(r"\W*(title|description):", text, re.I)
+        ):
             return True
         quads = ngrams(ws, 4)
         shared = sum(q in self.quad for q in quads)
@@ -56,6 +60,8 @@ class Instructions:
             tris = ngrams(ws, 3)
             n = sum(t in self.tri for t in tris)
             return shared > 0 or n >= 2 or (len(tris) > 0 and 2 * n >= len(tris))
+        if len(ws) < 8:  # a fragment ("Start each bullet with."): one shared 3-gram is enough
+            return any(t in self.tri for t in ngrams(ws, 3))
         return shared >= 4 or (shared >= 2 and 3 * shared >= len(quads))
 
 
@@ -95,6 +101,28 @@ FILLERS = frozenset(
         "alright",
         "hm",
         "uhm",
+    ]
+)
+# A title about the text rather than about its subject: "This is a summary of ...", "In this part ...".
+_META_STARTS = frozenset(
+    [
+        "this is",
+        "in this",
+        "here is",
+        "here's",
+        "the speaker",
+        "the speakers",
+        "the following",
+        "this part",
+        "the text",
+    ]
+    + [
+        "the transcript",
+        "this transcript",
+        "the conversation",
+        "this conversation",
+        "the summary",
+        "a summary",
     ]
 )
 GENERIC = re.compile(r"^(chapter|part|section|title|topic|segment|summary)( \d+| title)?$", re.I)
@@ -144,11 +172,16 @@ def title_problem(
         return "speaker"
     if any(t.casefold().startswith(n + ":") for n in names) or t.casefold().strip(" :") in names:
         return "speaker"
-    if instructions.echoes(t, short=True):
+    if instructions.echoes(t, short=True) or " ".join(ws[:2]) in _META_STARTS:
         return "echo"
     if ws[0] in FILLERS or (ws[:2] == ["i", "think"]) or (ws[:2] == ["you", "know"]):
         return "filler"
-    if len(ws) > 12 or t.endswith(("?", ",")) or (len(ws) > 6 and t.endswith(".")):
+    if (
+        len(ws) > 12
+        or t.endswith(("?", ",", "…"))
+        or (len(ws) > 6 and t.endswith("."))
+        or re.search(r"[.!?] \w", t)
+    ):
         return "filler"  # a sentence someone said, not a title
     if any(similar(ws, words(e)) for e in earlier):
         return "duplicate"
@@ -267,7 +300,7 @@ class TextGuard:
             self.seen.append(key)
             self._pending_heading = body.rstrip() + "\n"
             return ""
-        if not ws:
+        if not ws or _junk(body, ws):
             return self._emit(gap)
         if self.instructions.echoes(body):
             self.counts.echo += 1
@@ -315,6 +348,15 @@ class TextGuard:
         else:
             self._trailing_newlines += len(text)
         return text
+
+
+def _junk(body: str, ws: Sequence[str]) -> bool:
+    """A line with nothing to read: only fillers ("Mm-hmm."), a dangling speaker colon, no word of three letters."""
+    if all(w in FILLERS or w.replace("-", "") in FILLERS for w in ws) and len(ws) <= 3:
+        return True
+    if re.match(r"^\s*(?:[-*•]\s*)?:", body):
+        return True
+    return not any(len(w) >= 3 and w.isalpha() for w in ws)
 
 
 def clean_text(text: str, instructions: Instructions, counts: GuardCounts | None = None) -> str:

@@ -40,6 +40,7 @@ from .events import (
     Stats,
     SummaryDelta,
 )
+from .extract import key_moments
 from .language import detect
 from .presets import Preset, get_preset
 from .runcache import NullCache, open_cache
@@ -85,6 +86,10 @@ class Options:
     safety_tokens: int = 32  # slack between the measured prompt and the context's edge
 
 
+# Near its cap, an answer ends at the next sentence end instead of being cut mid-sentence at the cap.
+SOFT_CAP = 0.85
+
+
 PROMPTS_VERSION = 3  # part of the store key: change it when prompts change, so old results are not reused
 
 
@@ -114,9 +119,9 @@ class RunState:
     measured: Measured | None = None
     cites: CitationFilter | None = None
     titler: Titler | None = None
-    chapter_units: list[int] = field(
-        default_factory=list
-    )  # topics mode: unit index where each chapter begins
+    # topics mode: the unit index where each chapter begins
+    chapter_units: list[int] = field(default_factory=list)
+    moments: list[str] = field(default_factory=list)  # "- [stamp] Speaker: “sentence”", one per chapter
 
     def count(self, s: Any) -> None:
         self.prompt_evaluated += s.prompt_evaluated
@@ -254,10 +259,15 @@ class Summarizer:
             done_tokens += w.tokens
             i += 1
         st.windows = len(windows)
+        moments = self._moments(st)
         if len(windows) > 1:
             yield Progress("Writing summary", 0.85, None)
             async for ev in self._reduce(st):
                 yield ev
+        if moments:
+            moments = ("\n\n" if st.summary() else "") + moments
+            st.summary_parts.append(moments)
+            yield SummaryDelta(moments)
         for ev in self._finish_notices(st):
             yield ev
         result = self._result(st)
@@ -381,17 +391,20 @@ class Summarizer:
         parts: list[str] = []
         g = TextGuard(st.instructions, st.guard, max_bullets) if guard else None
         self._check_stop()
-        async with contextlib.aclosing(
-            self.model.stream(messages, max_tokens=max_tokens, grammar=grammar)
-        ) as s:
+        soft = int(max_tokens * SOFT_CAP)
+        stream = self.model.stream(messages, max_tokens=max_tokens, grammar=grammar)
+        async with contextlib.aclosing(stream) as s:
+            n = 0
             async for piece in s:
+                n += 1  # each piece is one token's text
                 if g is None:
                     parts.append(piece)
                     continue
                 assert st.cites is not None
-                parts.append(g.feed(st.cites.feed(piece)))
-                if g.stop:
-                    break  # leaving the stream ends the generation
+                shown = g.feed(st.cites.feed(piece))
+                parts.append(shown)
+                if g.stop or (n >= soft and shown):  # the guard passes whole sentences: this one just ended
+                    break  # leaving the stream ends the generation (a loop, or a line ending near the cap)
         if g is not None:
             assert st.cites is not None
             parts.append(g.feed(st.cites.flush()) + g.flush())
@@ -404,14 +417,17 @@ class Summarizer:
         assert st.cites is not None
         g = TextGuard(st.instructions, st.guard)
         stream = self.model.stream(msgs, max_tokens=self.options.summary_max_tokens)
+        soft = int(self.options.summary_max_tokens * SOFT_CAP)
         async with contextlib.aclosing(stream) as s:
+            n = 0
             async for piece in s:
+                n += 1  # each piece is one token's text
                 out = g.feed(st.cites.feed(piece))
                 if out:
                     st.summary_parts.append(out)
                     yield SummaryDelta(out)
-                if g.stop:
-                    break  # the model is looping: leaving the stream ends the generation
+                if g.stop or (n >= soft and out):  # out is whole sentences: one just ended, near the cap
+                    break  # leaving the stream ends the generation
         out = g.feed(st.cites.flush()) + g.flush()
         if out:
             st.summary_parts.append(out)
@@ -426,7 +442,7 @@ class Summarizer:
         notes = st.notes
         level = 0
         while True:
-            msgs = prompts.reduce_messages(st.t, notes, True, st.system, st.preset.summary)
+            msgs = prompts.reduce_messages(st.t, notes, True, st.system, st.preset.summary, st.moments)
             need = await self.model.count_prompt(msgs) + o.summary_max_tokens + o.safety_tokens
             if need <= self.model.n_ctx or len(notes) <= 1:
                 break
@@ -445,6 +461,22 @@ class Summarizer:
             yield ev
 
     # ---- the end -----------------------------------------------------------------------------------------------
+
+    def _moments(self, st: RunState) -> str:
+        """The summary's "Key moments": each chapter's most central sentence, verbatim, with its time."""
+        me = st.measured
+        assert me is not None
+        unit_at = {u.start_s: i for i, u in enumerate(me.units)}
+        starts = sorted({unit_at.get(c.start_s, 0) for c in st.chapters.chapters} | {0})
+        moments = key_moments(me.units, starts)
+        if not moments:
+            return ""
+        lines = [
+            f"- [{stamp(m.start_s)}] " + (f"{m.speaker}: " if m.speaker else "") + f"“{m.text}”"
+            for m in moments
+        ]
+        st.moments = lines
+        return "### Key moments\n\n" + "\n".join(lines) + "\n"
 
     def _finish_notices(self, st: RunState) -> list[Notice]:
         out = []
@@ -465,7 +497,9 @@ class Summarizer:
         if g.echo:
             out.append(f"{g.echo} sentences that repeated Recap's own instructions were left out.")
         if g.placeholders:
-            out.append(f"{g.placeholders} placeholders (such as [hh:mm:ss]) the model left in were removed.")
+            out.append(
+                f"{g.placeholders} placeholders the model left in (empty brackets, template words) were removed."
+            )
         if not st.summary():
             if st.summary_generated:
                 out.append("The model wrote no usable summary.")
@@ -529,7 +563,10 @@ def _title_kinds(tc: Any) -> dict[str, int]:
 
 def _instruction_texts(system: str, preset: Preset) -> list[str]:
     """Everything Recap says to the model, to recognize it when the model says it back."""
-    head = "Each line starts with [hh:mm:ss], the moment it was said. Notes on the transcript, in order."
+    head = (
+        "Each line starts with [hh:mm:ss], the moment it was said. Notes on the transcript, in order. Each starts "
+        "with the [hh:mm:ss] where it was said. Key moments, in the speakers' own words."
+    )
     return [
         system,
         prompts.SYSTEM,

@@ -38,6 +38,11 @@ def group_segments(
     Each unit starts at a real segment start, so chapter times stay real. A line per unit instead of per segment:
     subtitle-style transcripts have a segment every few seconds, and "[00:01:23] spk_0: " on each would make the
     model read a third more tokens than the transcript has."""
+    # Backchannels ("Mm-hmm.", "Yeah.") carry nothing to summarize: they are left out of the prompt lines (a
+    # meeting has hundreds, each costing a timestamp and a label) and do not break the other speaker's run.
+    kept = [s for s in segments if not _backchannel(s.text)]
+    if kept:
+        segments = kept
     units: list[Segment] = []
     first: Segment | None = None
     texts: list[str] = []
@@ -61,6 +66,39 @@ def group_segments(
     if first is not None:
         units.append(Segment(first.start_s, end, first.speaker, " ".join(texts)))
     return units
+
+
+_BACKCHANNEL = frozenset(
+    [
+        "mm",
+        "hmm",
+        "mhm",
+        "mmhmm",
+        "mm-hmm",
+        "uh-huh",
+        "uh",
+        "huh",
+        "yeah",
+        "yes",
+        "yep",
+        "okay",
+        "ok",
+        "right",
+        "um",
+        "uh",
+        "oh",
+        "ah",
+        "so",
+        "well",
+        "alright",
+        "sure",
+    ]
+)
+
+
+def _backchannel(text: str) -> bool:
+    ws = [w.strip(".,!?;:…-").lower() for w in text.split()]
+    return len(ws) <= 3 and all(w in _BACKCHANNEL or not w for w in ws)
 
 
 def unit_lines(units: Sequence[Segment]) -> tuple[list[str], list[str]]:
@@ -151,10 +189,19 @@ REDUCE_TASK = "Task: combine these notes into at most 8 bullet points, keeping e
 
 
 def reduce_messages(
-    t: Transcript, notes: Sequence[str], final: bool, system: str = SYSTEM, summary_task: str = SUMMARY_TASK
+    t: Transcript,
+    notes: Sequence[str],
+    final: bool,
+    system: str = SYSTEM,
+    summary_task: str = SUMMARY_TASK,
+    moments: Sequence[str] = (),
 ) -> list[Message]:
+    """The notes (and, for the final summary, each chapter's key moment in the speaker's own words: real sentences
+    that keep a small model's summary on what was said) and the task."""
     task = (summary_task + " Keep each [hh:mm:ss] exactly as in the notes.") if final else REDUCE_TASK
     body = "\n".join(n.strip() for n in notes if n.strip())
+    if moments:
+        body += "\n\nKey moments, in the speakers' own words:\n" + "\n".join(moments)
     return [
         {"role": "system", "content": system},
         {

@@ -166,6 +166,124 @@ def chapter_count(duration_s: float, minutes_per_chapter: float, min_gap_s: floa
     return max(1, min(by_length, by_gap))
 
 
+# English function words and speech fillers (as 6-letter stems), for keyword titles only: a title made of "that,
+# then and okay" says nothing. Other languages fall back on the document-frequency rule alone.
+_FUNCTION = frozenset(
+    w[:STEM]
+    for w in (
+        [
+            "that",
+            "this",
+            "then",
+            "there",
+            "they",
+            "them",
+            "their",
+            "what",
+            "which",
+            "when",
+            "where",
+            "while",
+            "with",
+            "would",
+            "could",
+            "should",
+            "about",
+            "because",
+            "really",
+            "think",
+            "know",
+            "like",
+            "just",
+            "okay",
+            "yeah",
+            "right",
+            "well",
+            "going",
+            "want",
+            "gonna",
+            "something",
+            "things",
+            "thing",
+            "actually",
+            "maybe",
+            "also",
+            "very",
+            "have",
+            "been",
+            "were",
+            "will",
+            "your",
+            "from",
+            "into",
+            "onto",
+            "here",
+            "those",
+            "these",
+            "some",
+            "more",
+            "much",
+            "need",
+            "make",
+            "made",
+            "said",
+            "says",
+            "say",
+            "get",
+            "got",
+            "kind",
+            "sort",
+            "mean",
+            "yes",
+            "mhmm",
+            "hmm",
+            "umm",
+            "does",
+            "doing",
+            "done",
+            "did",
+            "other",
+            "than",
+            "only",
+            "even",
+            "still",
+            "back",
+            "over",
+            "again",
+            "always",
+            "never",
+            "ever",
+            "every",
+            "each",
+            "both",
+            "many",
+            "most",
+            "such",
+            "same",
+            "anyway",
+            "probably",
+            "quite",
+            "pretty",
+            "little",
+            "right",
+            "sure",
+            "whatever",
+            "though",
+            "through",
+            "today",
+            "versus",
+            "people",
+            "guess",
+            "lot",
+            "lots",
+            "let",
+            "okay",
+            "alright",
+        ]
+    )
+)
+
+
 def keywords(texts: Sequence[str], background: Counter[str], total_units: int, k: int = 4) -> list[str]:
     """The words that stand out in `texts` against the whole transcript (tf-idf over prompt units), as written
     (the most common spelling of each stem), for a title made from a chapter's own words."""
@@ -184,7 +302,9 @@ def keywords(texts: Sequence[str], background: Counter[str], total_units: int, k
     )
     out = []
     for _score, st in scored:
-        if background[st] > total_units / 3:  # everywhere in the transcript: not what this part is about
+        if (
+            st in _FUNCTION or background[st] > total_units / 3
+        ):  # everywhere in the transcript: not what this part is about
             continue
         out.append(spelled[st].most_common(1)[0][0])
         if len(out) >= k:

@@ -21,7 +21,9 @@ SUBJECTS = {
 GLUE = "we then really think that about the very because when just also really maybe".split()
 
 
-def concatenated(order: list[str], minutes_each: float, rng: random.Random) -> tuple[list[Segment], list[float]]:
+def concatenated(
+    order: list[str], minutes_each: float, rng: random.Random
+) -> tuple[list[Segment], list[float]]:
     """Segments of ~10 s (about 27 words at 160 wpm) drawn from each subject in turn; the true boundaries."""
     segs: list[Segment] = []
     bounds = []
@@ -30,7 +32,9 @@ def concatenated(order: list[str], minutes_each: float, rng: random.Random) -> t
         if i:
             bounds.append(t)
         for _ in range(int(minutes_each * 6)):
-            ws = [rng.choice(SUBJECTS[subject]) if rng.random() < 0.4 else rng.choice(GLUE) for _ in range(27)]
+            ws = [
+                rng.choice(SUBJECTS[subject]) if rng.random() < 0.4 else rng.choice(GLUE) for _ in range(27)
+            ]
             segs.append(Segment(t, t + 10, "A" if rng.random() < 0.5 else "B", " ".join(ws)))
             t += 10
     return segs, bounds

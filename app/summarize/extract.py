@@ -1,0 +1,66 @@
+"""Key moments: for each chapter, the sentence that says most of what the chapter is about, in the speaker's own
+words, with its real time.
+
+Extractive and model-free (tf-idf centrality within the chapter, as in classic centroid summarizers): whatever the
+model writes, the summary then carries verifiable points that exist in the transcript, each a link to its moment.
+Small models hallucinate quotes and invent points when asked for them; this part of the summary cannot.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..transcript import Segment
+from .topics import stems
+
+_SENTENCE = re.compile(r"[^.!?]+[.!?]*")
+_FILLER = re.compile(
+    r"^\W*(?:(?:so|um+|uh+|yeah|okay|ok|well|oh|and|but|like|mm+|hmm+|right|you know)\b[\s,]*)+", re.I
+)
+MIN_WORDS = 8
+MAX_WORDS = 30
+
+
+@dataclass(frozen=True)
+class Moment:
+    start_s: float  # the start of the prompt unit that holds the sentence: a real segment start
+    speaker: str | None
+    text: str
+
+
+def key_moments(units: Sequence[Segment], starts: Sequence[int], per_chapter: int = 1) -> list[Moment]:
+    """Up to `per_chapter` moments per chapter (chapters begin at the unit indices `starts`), in time order."""
+    df: Counter[str] = Counter()
+    unit_stems = [stems(u.text) for u in units]
+    for st in unit_stems:
+        df.update(set(st))
+    n = max(1, len(units))
+    idf = {w: math.log(n / k) for w, k in df.items()}
+    out: list[Moment] = []
+    bounds = [*starts, len(units)]
+    for first, stop in zip(bounds, bounds[1:], strict=False):
+        centroid: Counter[str] = Counter()
+        for st in unit_stems[first:stop]:
+            centroid.update(st)
+        norm_c = math.sqrt(sum((v * idf[w]) ** 2 for w, v in centroid.items())) or 1.0
+        scored: list[tuple[float, int, str]] = []
+        for i in range(first, stop):
+            for raw in _SENTENCE.findall(units[i].text):
+                sentence = _FILLER.sub("", raw).strip()
+                ws = sentence.split()
+                if not (MIN_WORDS <= len(ws) <= MAX_WORDS):
+                    continue
+                tf = Counter(stems(sentence))
+                if not tf:
+                    continue
+                dot = sum(v * centroid[w] * idf.get(w, 0.0) ** 2 for w, v in tf.items())
+                norm_s = math.sqrt(sum((v * idf.get(w, 0.0)) ** 2 for w, v in tf.items())) or 1.0
+                scored.append((dot / (norm_s * norm_c), i, sentence))
+        for _score, i, sentence in sorted(scored, reverse=True)[:per_chapter]:
+            text = sentence[:1].upper() + sentence[1:]
+            out.append(Moment(units[i].start_s, units[i].speaker, text))
+    return sorted(out, key=lambda m: m.start_s)
