@@ -241,6 +241,9 @@ class TextGuard:
         self._at_line_start = True
         self._emitted = False
         self._trailing_newlines = 0
+        self.sentences = (
+            0  # sentences and lines checked so far (shown or not): the boundaries an answer may end at
+        )
         self.stop = False
 
     def feed(self, text: str) -> str:
@@ -254,6 +257,7 @@ class TextGuard:
                 break
             piece, self._buf = self._buf[: m.end()], self._buf[m.end() :]
             out.append(self._check(piece))
+            self.sentences += 1
         if not self.stop and self._run_loops(self._buf):
             self._buf = ""
         return "".join(out)

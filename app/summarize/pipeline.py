@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import math
+import re
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -27,7 +28,7 @@ from .budget import Measured, measure, window_budget
 from .chaptering import Titler, plan_starts
 from .chapters import ChapterList, chapter_grammar, parse_chapter_lines, stamp, window_starts
 from .citations import CitationFilter
-from .defences import GuardCounts, Instructions, TextGuard
+from .defences import GuardCounts, Instructions, TextGuard, similar, words
 from .events import (
     Cancelled,
     ChapterFound,
@@ -112,6 +113,9 @@ class RunState:
     prompt_reused: int = 0
     generated: int = 0
     capped: int = 0
+    capped_kinds: list[str] = field(
+        default_factory=list
+    )  # which requests hit their cap: "notes", "summary" ...
     summary_generated: int = 0  # tokens the model wrote for the summary itself (before the defences)
     reused_windows: int = 0
     windows: int = 0
@@ -122,12 +126,15 @@ class RunState:
     # topics mode: the unit index where each chapter begins
     chapter_units: list[int] = field(default_factory=list)
     moments: list[str] = field(default_factory=list)  # "- [stamp] Speaker: “sentence”", one per chapter
+    moment_texts: list[str] = field(default_factory=list)  # the sentences alone
 
-    def count(self, s: Any) -> None:
+    def count(self, s: Any, kind: str) -> None:
         self.prompt_evaluated += s.prompt_evaluated
         self.prompt_reused += s.prompt_tokens - s.prompt_evaluated
         self.generated += s.generated_tokens
-        self.capped += int(bool(s.hit_cap))
+        if s.hit_cap:
+            self.capped += 1
+            self.capped_kinds.append(kind)
 
     def summary(self) -> str:
         return "".join(self.summary_parts).strip()
@@ -259,11 +266,12 @@ class Summarizer:
             done_tokens += w.tokens
             i += 1
         st.windows = len(windows)
-        moments = self._moments(st)
+        self._find_moments(st)
         if len(windows) > 1:
             yield Progress("Writing summary", 0.85, None)
             async for ev in self._reduce(st):
                 yield ev
+        moments = self._moments_section(st)
         if moments:
             moments = ("\n\n" if st.summary() else "") + moments
             st.summary_parts.append(moments)
@@ -309,7 +317,9 @@ class Summarizer:
             st.notes.append(stored[1])
             return
         msgs = prompts.window_messages(st.t, lines, w.index + 1, n, span, st.preset.notes, st.system)
-        note = await self._collect(st, msgs, o.notes_max_tokens, guard=True, max_bullets=o.notes_max_bullets)
+        note = await self._collect(
+            st, msgs, o.notes_max_tokens, guard=True, max_bullets=o.notes_max_bullets, kind="notes"
+        )
         if not note.strip():
             note = f"- [{stamp(span[0])}] (no notes for this part)"
         st.notes.append(note)
@@ -356,7 +366,9 @@ class Summarizer:
         grammar = chapter_grammar(list(starts), k + 1) if o.use_grammar else None
         task = prompts.chapters_task(k, st.chapters.titles())
         msgs = prompts.window_messages(st.t, lines, w.index + 1, n, span, task, st.system)
-        text = await self._collect(st, msgs, (k + 1) * o.tokens_per_chapter_line, grammar=grammar)
+        text = await self._collect(
+            st, msgs, (k + 1) * o.tokens_per_chapter_line, grammar=grammar, kind="chapters"
+        )
         out = []
         by_start = {u.start_s: w.first + i for i, u in enumerate(units)}
         for start_s, title in parse_chapter_lines(text, starts):
@@ -387,6 +399,7 @@ class Summarizer:
         grammar: str | None = None,
         guard: bool = False,
         max_bullets: int | None = None,
+        kind: str = "title",
     ) -> str:
         parts: list[str] = []
         g = TextGuard(st.instructions, st.guard, max_bullets) if guard else None
@@ -401,14 +414,14 @@ class Summarizer:
                     parts.append(piece)
                     continue
                 assert st.cites is not None
-                shown = g.feed(st.cites.feed(piece))
-                parts.append(shown)
-                if g.stop or (n >= soft and shown):  # the guard passes whole sentences: this one just ended
+                before = g.sentences
+                parts.append(g.feed(st.cites.feed(piece)))
+                if g.stop or (n >= soft and g.sentences > before):  # near the cap, a sentence just ended
                     break  # leaving the stream ends the generation (a loop, or a line ending near the cap)
         if g is not None:
             assert st.cites is not None
             parts.append(g.feed(st.cites.flush()) + g.flush())
-        st.count(self.model.last_stats)
+        st.count(self.model.last_stats, kind)
         self._check_stop()
         return "".join(parts)
 
@@ -422,17 +435,18 @@ class Summarizer:
             n = 0
             async for piece in s:
                 n += 1  # each piece is one token's text
+                before = g.sentences
                 out = g.feed(st.cites.feed(piece))
                 if out:
                     st.summary_parts.append(out)
                     yield SummaryDelta(out)
-                if g.stop or (n >= soft and out):  # out is whole sentences: one just ended, near the cap
+                if g.stop or (n >= soft and g.sentences > before):  # near the cap, a sentence just ended
                     break  # leaving the stream ends the generation
         out = g.feed(st.cites.flush()) + g.flush()
         if out:
             st.summary_parts.append(out)
             yield SummaryDelta(out)
-        st.count(self.model.last_stats)
+        st.count(self.model.last_stats, "summary")
         st.summary_generated += self.model.last_stats.generated_tokens
         self._check_stop()
 
@@ -453,7 +467,11 @@ class Summarizer:
             condensed = []
             for g in range(0, len(notes), size):
                 part = prompts.reduce_messages(st.t, notes[g : g + size], False, st.system)
-                condensed.append(await self._collect(st, part, o.notes_max_tokens, guard=True, max_bullets=8))
+                condensed.append(
+                    await self._collect(
+                        st, part, o.notes_max_tokens, guard=True, max_bullets=8, kind="condensed notes"
+                    )
+                )
             if len(condensed) >= len(notes):  # no progress: condensing cannot shrink this further
                 raise PlanError("The notes are too long to combine within the model's context.")
             notes = condensed
@@ -462,21 +480,29 @@ class Summarizer:
 
     # ---- the end -----------------------------------------------------------------------------------------------
 
-    def _moments(self, st: RunState) -> str:
+    def _find_moments(self, st: RunState) -> None:
         """The summary's "Key moments": each chapter's most central sentence, verbatim, with its time."""
         me = st.measured
         assert me is not None
         unit_at = {u.start_s: i for i, u in enumerate(me.units)}
         starts = sorted({unit_at.get(c.start_s, 0) for c in st.chapters.chapters} | {0})
         moments = key_moments(me.units, starts)
-        if not moments:
-            return ""
         lines = [
             f"- [{stamp(m.start_s)}] " + (f"{m.speaker}: " if m.speaker else "") + f"“{m.text}”"
             for m in moments
         ]
         st.moments = lines
-        return "### Key moments\n\n" + "\n".join(lines) + "\n"
+        st.moment_texts = [m.text for m in moments]
+
+    def _moments_section(self, st: RunState) -> str:
+        """The key moments, less any the model's summary already quotes (a summary never says a thing twice)."""
+        said = [words(x) for x in re.split(r"\n|(?<=[.!?”\"])\s+", st.summary()) if x.strip()]
+        keep = [
+            line
+            for line, text in zip(st.moments, st.moment_texts, strict=True)
+            if not any(similar(words(text), w) for w in said)
+        ]
+        return "### Key moments\n\n" + "\n".join(keep) + "\n" if keep else ""
 
     def _finish_notices(self, st: RunState) -> list[Notice]:
         out = []
@@ -510,7 +536,8 @@ class Summarizer:
                     "Notes by part (the model wrote no usable summary):\n\n" + "\n".join(st.notes)
                 ]
         if st.capped:
-            out.append(f"{st.capped} model answers reached their length limit and were cut there.")
+            kinds = ", ".join(sorted(set(st.capped_kinds)))
+            out.append(f"{st.capped} model answers ({kinds}) reached their length limit and were cut there.")
         st.notices.extend(out)
         return [Notice(m) for m in out]
 
