@@ -42,7 +42,7 @@ def main() -> int:
     app.setApplicationName("Recap")
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    w = MainWindow(loop, Config(), options=Options(summary_max_tokens=400))
+    w = MainWindow(loop, Config(), options=Options())
     w.resize(1280, 800)
     w.move(0, 0)
     w.set_model(a.model)

@@ -107,7 +107,8 @@ class Titler:
         return self.keyword_title_of(*self.span(k))
 
     def keyword_title_of(self, first: int, stop: int) -> str:
-        return keyword_title(keywords([u.text for u in self.units[first:stop]], self._df, len(self.units)))
+        texts = [u.text for u in self.units[first:stop]]
+        return keyword_title(joined_pairs(keywords(texts, self._df, len(self.units)), texts))
 
     def check(self, title: str) -> tuple[str, str | None]:
         t = clean_title(_unwrap(title))
@@ -141,6 +142,20 @@ class Titler:
     def count(self, problem: str) -> None:
         setattr(self.counts, problem, getattr(self.counts, problem) + 1)
         self.counts.reasons.append(problem)
+
+
+def joined_pairs(ks: Sequence[str], texts: Sequence[str]) -> list[str]:
+    """Keywords that stand side by side in the text ("remote" "control") become one ("remote control")."""
+    low = " ".join(texts).lower()
+    out: list[str] = []
+    for k in ks:
+        if out and (f"{out[-1]} {k}" in low or f"{k} {out[-1]}" in low):
+            pair = f"{out[-1]} {k}" if f"{out[-1]} {k}" in low else f"{k} {out[-1]}"
+            if low.count(pair) >= 2:
+                out[-1] = pair
+                continue
+        out.append(k)
+    return out
 
 
 def _unwrap(text: str) -> str:

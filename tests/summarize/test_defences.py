@@ -144,3 +144,11 @@ def test_keyword_title() -> None:
     assert keyword_title(["budget", "remote", "buttons"]) == "Budget, remote and buttons"
     assert keyword_title(["rust"]) == "Rust"
     assert keyword_title([]) == ""
+
+
+def test_keywords_side_by_side_become_one() -> None:
+    from app.summarize.chaptering import joined_pairs
+
+    texts = ["the remote control has buttons", "a remote control for the TV"]
+    assert keyword_title(joined_pairs(["remote", "control", "buttons"], texts)) == "Remote control and buttons"
+    assert joined_pairs(["remote", "buttons"], texts) == ["remote", "buttons"]
