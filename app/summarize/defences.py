@@ -76,6 +76,7 @@ _PLACEHOLDER_WORDS = re.compile(
 SPEAKER_LABEL = re.compile(
     r"^\s*(?:\*\*)?([A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,2}|spk_\d+|speaker[ _]?\d+)(?:\*\*)?:\s", re.I
 )
+MAX_TITLE_CHARS = 60  # chapters.MAX_TITLE: the grammar's limit (a title that reaches it was cut off)
 FILLERS = frozenset(
     [
         "so",
@@ -176,6 +177,12 @@ def title_problem(
         return "echo"
     if ws[0] in FILLERS or (ws[:2] == ["i", "think"]) or (ws[:2] == ["you", "know"]):
         return "filler"
+    if ws[0] in {"i", "i'm", "i've", "i'll", "i'd", "we're", "you're"} or {"i", "i'm", "me", "my"} & set(
+        ws[1:]
+    ):
+        return "filler"  # someone speaking, not a title
+    if " is about " in f" {' '.join(ws)} " or len(t) >= MAX_TITLE_CHARS - 2:
+        return "filler"  # a sentence about the text, or one cut off at the title's length limit
     if (
         len(ws) > 12
         or t.endswith(("?", ",", "…"))

@@ -49,3 +49,13 @@ def test_grammar_lists_only_window_starts() -> None:
     g = chapter_grammar(["00:00:21", "00:01:05"], 4)
     assert 'time ::= "00:00:21" | "00:01:05"' in g
     assert "line{1,4}" in g
+
+
+def test_no_chapter_closer_to_the_end_than_the_minimum_length() -> None:
+    """Seed 003 under the old pipeline ended with a chapter 7 s before the end of the episode."""
+    cl = ChapterList(min_gap_s=60, duration_s=1944.7)
+    assert cl.offer(0.0, "Intro") is not None
+    assert cl.offer(1200.0, "Rust on the car") is not None
+    assert cl.offer(1937.7, "Goodbye") is None
+    assert cl.late_dropped == 1
+    assert [c.title for c in cl.finished(1944.7)] == ["Intro", "Rust on the car"]

@@ -150,5 +150,19 @@ def test_keywords_side_by_side_become_one() -> None:
     from app.summarize.chaptering import joined_pairs
 
     texts = ["the remote control has buttons", "a remote control for the TV"]
-    assert keyword_title(joined_pairs(["remote", "control", "buttons"], texts)) == "Remote control and buttons"
+    assert (
+        keyword_title(joined_pairs(["remote", "control", "buttons"], texts)) == "Remote control and buttons"
+    )
     assert joined_pairs(["remote", "buttons"], texts) == ["remote", "buttons"]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "I'm sorry, I didn't have time to finish",  # recorded from SmolLM2 on QMSum Bed002
+        "The email is about a new, deeper understanding of the tour-t",  # cut off at the 60-character limit
+        "Nancy knows him well, and I don't know if she's met Kevin",
+    ],
+)
+def test_sentences_someone_said_are_not_titles(title: str) -> None:
+    assert title_problem(title, INSTRUCTIONS, [], SPEAKERS) == "filler"
