@@ -126,7 +126,10 @@ _META_STARTS = frozenset(
         "a summary",
     ]
 )
-GENERIC = re.compile(r"^(chapter|part|section|title|topic|segment|summary)( \d+| title)?$", re.I)
+GENERIC = re.compile(
+    r"^(chapter|part|section|title|topic|segment|summary|transcript|conversation|excerpt|text|untitled)( \d+| title)?$",
+    re.I,
+)
 
 
 def has_placeholder(text: str) -> bool:

@@ -70,6 +70,7 @@ def test_recorded_chapter_titles_are_all_refused() -> None:
         ("[hh:mm:ss] Title", "placeholder"),
         ("The [topic] of the day", "placeholder"),
         ("Chapter 2", "placeholder"),
+        ("Transcript", "placeholder"),
         ("Budget and costs", "duplicate"),
         ("Costs and budget", "duplicate"),
         ("Remote control design", None),
