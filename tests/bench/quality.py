@@ -54,6 +54,7 @@ SHARED = ROOT.parent / "shared"
 QMSUM = SHARED / "quality-dev" / "qmsum-val"
 SEEDS = sorted((SHARED / "seeds").glob("0*.txt"))
 RESULTS = Path(__file__).resolve().parent / "results"
+PARTIAL = RESULTS / "quality-partial.json"
 TOLERANCES = (5.0, 15.0, 30.0)
 N_CTX = 8192
 
@@ -138,6 +139,7 @@ async def run_models(args: argparse.Namespace, meetings: list[Any], choi: list[A
     from app.engine import LlamaEngine
 
     o = Options(chapters=args.chapters)
+    RESULTS.mkdir(parents=True, exist_ok=True)
     engine = LlamaEngine(args.model, n_ctx=N_CTX)
     texts = _instruction_texts(prompts.system_prompt("English"), get_preset(o.preset))
     out: dict[str, Any] = {"meetings": [], "choi": [], "seeds": []}
@@ -168,6 +170,7 @@ async def run_models(args: argparse.Namespace, meetings: list[Any], choi: list[A
                     await one_pass(engine, m.transcript, o.summary_max_tokens), m.reference_summary
                 )
             out["meetings"].append(row)
+            PARTIAL.write_text(json.dumps(out, indent=1))  # a long run that is stopped keeps what it measured
             print(
                 f"{m.name:14} {row['seconds']:6.1f}s R1 {row['rouge']['rouge1']:5.1f} (lead {row['lead']['rouge1']:5.1f}"
                 + (f", one-pass {row['one_pass']['rouge1']:5.1f}" if "one_pass" in row else "")
@@ -189,6 +192,7 @@ async def run_models(args: argparse.Namespace, meetings: list[Any], choi: list[A
                 "warnings": list(r.warnings),
             }
             out["seeds"].append(row)
+            PARTIAL.write_text(json.dumps(out, indent=1))
             print(
                 f"{path.name}: {row['seconds']} s, defects {row['defects']}, titles {row['titles']}",
                 flush=True,
