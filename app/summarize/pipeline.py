@@ -88,7 +88,7 @@ class Options:
 
 
 # Near its cap, an answer ends at the next sentence end instead of being cut mid-sentence at the cap.
-SOFT_CAP = 0.85
+SOFT_CAP = 0.7
 
 
 PROMPTS_VERSION = 3  # part of the store key: change it when prompts change, so old results are not reused

@@ -295,7 +295,7 @@ def keywords(texts: Sequence[str], background: Counter[str], total_units: int, k
             if len(w) < 4:
                 continue
             tf[st] += 1
-            spelled.setdefault(st, Counter())[w.lower()] += 1
+            spelled.setdefault(st, Counter())[w] += 1  # as written: "David", "LLMs", "Rust"
     scored = sorted(
         ((c * math.log((1 + total_units) / (1 + background[st])), st) for st, c in tf.items() if c > 1),
         reverse=True,
@@ -306,7 +306,11 @@ def keywords(texts: Sequence[str], background: Counter[str], total_units: int, k
             st in _FUNCTION or background[st] > total_units / 3
         ):  # everywhere in the transcript: not what this part is about
             continue
-        out.append(spelled[st].most_common(1)[0][0])
+        forms = spelled[st]
+        lower = sum(c for f, c in forms.items() if f.islower())
+        best = forms.most_common(1)[0][0]
+        # a word capitalized only at the start of sentences is written in lower case
+        out.append(best.lower() if lower and best[:1].isupper() and best[1:].islower() else best)
         if len(out) >= k:
             break
     return out
