@@ -455,8 +455,16 @@ class Summarizer:
         o = self.options
         notes = st.notes
         level = 0
+        # The key moments go with the notes, as many as a quarter of the context holds, evenly spread.
+        moments = st.moments
+        if moments:
+            sizes = await self.model.count_tokens(moments)
+            room = self.model.n_ctx // 4
+            keep = max(1, min(len(moments), room * len(moments) // max(1, sum(sizes))))
+            step = len(moments) / keep
+            moments = [moments[int(i * step)] for i in range(keep)] if sum(sizes) > room else moments
         while True:
-            msgs = prompts.reduce_messages(st.t, notes, True, st.system, st.preset.summary, st.moments)
+            msgs = prompts.reduce_messages(st.t, notes, True, st.system, st.preset.summary, moments)
             need = await self.model.count_prompt(msgs) + o.summary_max_tokens + o.safety_tokens
             if need <= self.model.n_ctx or len(notes) <= 1:
                 break
