@@ -176,7 +176,7 @@ def title_problem(
         return "speaker"
     if any(t.casefold().startswith(n + ":") for n in names) or t.casefold().strip(" :") in names:
         return "speaker"
-    if instructions.echoes(t, short=True) or " ".join(ws[:2]) in _META_STARTS:
+    if instructions.echoes(t, short=True) or " ".join(ws[:2]) in _META_STARTS or ws[0] in {"here's", "here"}:
         return "echo"
     if ws[0] in FILLERS or (ws[:2] == ["i", "think"]) or (ws[:2] == ["you", "know"]):
         return "filler"
