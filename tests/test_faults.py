@@ -38,8 +38,9 @@ def run_pipeline(engine: LlamaEngine, path: Path) -> list[object]:
 def test_model_that_only_ends_gives_notice_not_silence(silent_model: Path) -> None:
     events = run_pipeline(LlamaEngine(silent_model), DATA / "premiere.txt")
     r = next(e for e in events if isinstance(e, Finished)).result
-    assert r.summary == ""
-    assert r.chapters  # the grammar does not let a chapter answer end before its first line
+    # nothing the model wrote: the summary is only the key moments, the speakers' own sentences
+    assert r.summary.startswith("### Key moments")
+    assert r.chapters  # a chapter list always has its 0:00 chapter
     assert any(isinstance(e, Notice) and e.message == "The model wrote no summary." for e in events)
     assert "The model wrote no summary." in r.warnings
 
@@ -47,8 +48,11 @@ def test_model_that_only_ends_gives_notice_not_silence(silent_model: Path) -> No
 def test_model_that_never_stops_is_capped_and_reported(endless_model: Path) -> None:
     events = run_pipeline(LlamaEngine(endless_model), DATA / "premiere.txt")
     r = next(e for e in events if isinstance(e, Finished)).result
-    assert r.stats.output_capped >= 1
-    assert any(isinstance(e, Notice) and "length limit" in e.message for e in events)
+    # every answer ends: at a sentence near its cap (defences), or at the cap itself, which is then reported
+    assert r.stats.generated_tokens <= 2 * 64 * len(r.chapters) + 700
+    assert r.summary
+    if r.stats.output_capped:
+        assert any(isinstance(e, Notice) and "length limit" in e.message for e in events)
 
 
 def test_wrong_architecture_gguf(tmp_path: Path) -> None:

@@ -116,6 +116,7 @@ class RunState:
     capped_kinds: list[str] = field(
         default_factory=list
     )  # which requests hit their cap: "notes", "summary" ...
+    model_summary: str = ""  # what the model wrote of the summary (the key moments follow it)
     summary_generated: int = 0  # tokens the model wrote for the summary itself (before the defences)
     reused_windows: int = 0
     windows: int = 0
@@ -271,6 +272,7 @@ class Summarizer:
             yield Progress("Writing summary", 0.85, None)
             async for ev in self._reduce(st):
                 yield ev
+        st.model_summary = st.summary()
         moments = self._moments_section(st)
         if moments:
             moments = ("\n\n" if st.summary() else "") + moments
@@ -534,15 +536,16 @@ class Summarizer:
             out.append(
                 f"{g.placeholders} placeholders the model left in (empty brackets, template words) were removed."
             )
-        if not st.summary():
+        if not st.model_summary:
             if st.summary_generated:
                 out.append("The model wrote no usable summary.")
             else:
                 out.append("The model wrote no summary.")
             if st.notes:  # the notes per part are the best there is
-                st.summary_parts[:] = [
-                    "Notes by part (the model wrote no usable summary):\n\n" + "\n".join(st.notes)
-                ]
+                notes = (
+                    "Notes by part (the model wrote no usable summary):\n\n" + "\n".join(st.notes) + "\n\n"
+                )
+                st.summary_parts.insert(0, notes)  # before the key moments
         if st.capped:
             kinds = ", ".join(sorted(set(st.capped_kinds)))
             out.append(f"{st.capped} model answers ({kinds}) reached their length limit and were cut there.")
