@@ -354,12 +354,15 @@ def test_export_that_breaks_youtube_rules_says_why_and_writes_nothing(
 def test_stopped_run_exports_what_it_has(make_window, aloop, slow_model, tmp_path) -> None:  # noqa: ANN001
     w = make_window(slow_model, Options(summary_max_tokens=3000))
     drop(w, DATA / "premiere.txt")
-    run_until(aloop, lambda: w.engine.phase == "generating" and w.items[0].summary, timeout=60)
+    # the summary shows whole checked sentences only (defences), which this gibberish model may take long to end:
+    # stop once a chapter is there and the model is writing
+    run_until(aloop, lambda: w.engine.phase == "generating" and w.items[0].chapters, timeout=120)
     w.stop()
     got = w.current_result()
     assert got is not None and "Partial result" in got[0].notes[0]
     assert w.exports.export_to_file("markdown", str(tmp_path / "partial.md"))
-    assert got[0].summary.strip()[:20] in (tmp_path / "partial.md").read_text()
+    text = (tmp_path / "partial.md").read_text()
+    assert got[0].chapters[0].title in text and got[0].summary.strip()[:20] in text
 
 
 def test_history_panel_search_reopen_instantly_and_delete(
