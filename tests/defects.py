@@ -49,7 +49,39 @@ def units(text: str) -> list[str]:
     return out
 
 
-def defects(result: Any, speakers: Iterable[str], instruction_texts: Iterable[str]) -> dict[str, int]:
+def invented_quotes(text: str, transcript_words: list[str]) -> list[str]:
+    """Quotations (one line, four words or more) fewer than half of whose words lie in a run of four that the
+    transcript has: words put in someone's mouth."""
+    have = {tuple(transcript_words[i : i + 4]) for i in range(len(transcript_words) - 3)}
+    out = []
+    for q in re.findall(r"[“\"]([^”\"\n]+)[”\"]", text):
+        ws = _words(q.replace("’", "'"))
+        if len(ws) < 4:
+            continue
+        covered = [False] * len(ws)
+        for i in range(len(ws) - 3):
+            if tuple(ws[i : i + 4]) in have:
+                covered[i : i + 4] = [True] * 4
+        if 2 * sum(covered) < len(ws):
+            out.append(q)
+    return out
+
+
+def bare_labels(text: str, names: set[str]) -> int:
+    """Lines that are a time and a speaker's label with nothing said: "- [00:01:32] Jens:"."""
+    n = 0
+    for line in text.splitlines():
+        m = re.fullmatch(r"\W*(?:\[[\d:]+\]\W*)?([\w ]{1,40}?)\W*:\W*", line)
+        n += bool(
+            m and (m.group(1).casefold() in names or re.fullmatch(r"(spk|speaker)_?\s?\d+", m.group(1), re.I))
+        )
+    return n
+
+
+def defects(
+    result: Any, speakers: Iterable[str], instruction_texts: Iterable[str], transcript: str | None = None
+) -> dict[str, int]:
+    """Every kind, counted; `transcript` (its text) for the quotations, which are not judged without it."""
     grams = instruction_grams(instruction_texts)
     names = {s.casefold() for s in speakers if s}
     titles = [c.title for c in result.chapters]
@@ -79,5 +111,9 @@ def defects(result: Any, speakers: Iterable[str], instruction_texts: Iterable[st
         "repeated_paragraphs": repeats,
         "duplicate_titles": len(lowered) - len(set(lowered)),
         "late_chapters": sum(1 for c in result.chapters[1:] if c.start_s > result.duration_s - 60),
+        "invented_quotes": sum(len(invented_quotes(x, _words(transcript.replace("’", "'")))) for x in texts)
+        if transcript is not None
+        else 0,
+        "bare_labels": sum(bare_labels(x, names) for x in texts),
         "capped_answers": result.stats.output_capped,
     }

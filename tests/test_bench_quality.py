@@ -212,3 +212,18 @@ def test_choi_set_is_deterministic_and_marks_stretch_starts() -> None:
         assert [(s.start_s, s.end_s) for s in segs] == [
             (s.start_s, s.end_s) for s in estimate_times([Segment(0, 0, s.speaker, s.text) for s in segs])
         ]
+
+
+def test_title_scores_compare_each_chapter_with_the_topic_under_way() -> None:
+    pytest.importorskip("rouge_score")
+    from tests.bench.quality import title_scores
+
+    topics = [("Remote control design", 0.0), ("Budget and costs", 600.0)]
+    # the second chapter's middle (700 s) is in the budget topic; the first's (150 s) in the design one
+    assert (
+        title_scores([(0.0, "Remote control design"), (400.0, "Budget and costs")], topics, 1000.0) == 100.0
+    )
+    swapped = title_scores([(0.0, "Budget and costs"), (400.0, "Remote control design")], topics, 1000.0)
+    assert swapped == 0.0
+    half = title_scores([(0.0, "Remote control"), (400.0, "Weather")], topics, 1000.0)
+    assert 0 < half < 50

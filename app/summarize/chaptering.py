@@ -45,6 +45,7 @@ class TitleCounts:
     duplicate: int = 0
     empty: int = 0
     retried: int = 0
+    salvaged: int = 0  # an unusable answer whose subject could be used ("This is a joke about X" -> "X")
     from_keywords: int = 0
     reasons: list[str] = field(default_factory=list)
 
@@ -120,6 +121,10 @@ class Titler:
         t, problem = self.check(raw)
         if problem is not None:
             self.count(problem)
+            t, problem = self.check(salvage(raw))
+            if problem is None:
+                self.counts.salvaged += 1
+        if problem is not None:
             self.counts.retried += 1
             short = self.excerpt(k, EXCERPT_WORDS // 2)
             raw = await ask(
@@ -128,6 +133,10 @@ class Titler:
             t, problem = self.check(raw)
             if problem is not None:
                 self.count(problem)
+                t, problem = self.check(salvage(raw))
+                if problem is None:
+                    self.counts.salvaged += 1
+            if problem is not None:
                 t = self.keyword_title(k)
                 self.counts.from_keywords += 1
                 if not t or title_problem(t, self.instructions, self.titles, self.speakers) == "duplicate":
@@ -156,6 +165,33 @@ def joined_pairs(ks: Sequence[str], texts: Sequence[str]) -> list[str]:
                 continue
         out.append(k)
     return out
+
+
+# "This is a joke about go versus rust.", "We're going to be talking about AI threads. I don't": a small model
+# describes the part in a sentence instead of titling it; the subject of that sentence is a title.
+_ABOUT = re.compile(
+    r"^\W*(?:this|it|that|here)\s*(?:is|was|'s)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?(?:about|on)\s+(.+)$"
+    r"|\b(?:talk(?:ing)?|discuss(?:ing)?|learn(?:ing)?|speak(?:ing)?)\s+about\s+(.+)$",
+    re.I,
+)
+
+
+def salvage(raw: str) -> str:
+    """The subject of a describing sentence ("This is a question about the cost of hiring developers. The" ->
+    "The cost of hiring developers"), or "" when there is none or it was cut off at the title's length limit."""
+    line = raw.strip().splitlines()[0] if raw.strip() else ""
+    m = _ABOUT.search(line)
+    if not m:
+        return ""
+    subject = m.group(1) or m.group(2)
+    end = re.search(r"[.!?;:,(]|\s[-–—]\s", subject)
+    if end is None and len(line) >= MAX_TITLE - 3:
+        return ""  # the sentence ran to the grammar's limit: its subject may be cut short
+    subject = subject[: end.start()] if end else subject
+    subject = subject.strip(" \"'“”")
+    if not 2 <= len(subject.split()) <= 8:
+        return ""
+    return subject[:1].upper() + subject[1:]
 
 
 def _unwrap(text: str) -> str:

@@ -1,5 +1,6 @@
 """`[hh:mm:ss]` references in notes and summaries: kept when the time is a real moment of the transcript,
-removed otherwise (and counted). Works on a stream: text after an unclosed `[` is held back until it is
+removed otherwise (and counted). A kept one is written the way the transcript lines are (`[01:32]` becomes
+`[00:01:32]`), so every time in a summary looks the same. Works on a stream: text after an unclosed `[` is held back until it is
 known to be a reference or not."""
 
 from __future__ import annotations
@@ -7,6 +8,8 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
+
+from .chapters import stamp
 
 REF = re.compile(r"\[(\d{1,2}:\d{2}(?::\d{2})?)\]")
 _MAX_HELD = 12  # "[00:00:00]" is 10 characters; anything longer without "]" is not a reference
@@ -31,8 +34,9 @@ class CitationFilter:
 
     def _filter(self, text: str) -> str:
         def keep(m: re.Match[str]) -> str:
-            if self.is_real(ref_seconds(m.group(1))):
-                return m.group(0)
+            seconds = ref_seconds(m.group(1))
+            if self.is_real(seconds):
+                return f"[{stamp(seconds)}]"
             self.removed += 1
             return ""
 

@@ -6,6 +6,8 @@ loop (the same paragraph two or three times). Each defence here is a plain text 
 
 - `Instructions`: word n-grams of everything Recap tells the model; text that shares enough of them is an echo.
 - `title_problem`: why a chapter title is unusable (echo, speaker label, leading filler, placeholder, duplicate).
+- `Source`: the transcript's own words; a quotation the model made up (not in the transcript) is dropped, so a
+  journalist never finds invented words between quotation marks next to a real time and a real name.
 - `TextGuard`: a streaming filter for notes and summaries. It passes on whole sentences and lines only, once they
   are checked: echoed instructions and placeholders never get through, a repeated sentence, line or bullet is
   dropped, and a repetition tells the caller to stop the generation (the model is looping), so an answer ends
@@ -26,7 +28,7 @@ _WORDS = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
 
 
 def words(text: str) -> list[str]:
-    return [w.lower() for w in _WORDS.findall(REF.sub(" ", text))]
+    return [w.lower() for w in _WORDS.findall(REF.sub(" ", text.replace("’", "'")))]
 
 
 def ngrams(ws: Sequence[str], n: int) -> list[tuple[str, ...]]:
@@ -207,12 +209,66 @@ def keyword_title(keywords: Sequence[str]) -> str:
     return ", ".join(ks[:-1]) + (" and " if len(ks) > 1 else "") + ks[-1]
 
 
+class Source:
+    """The transcript's own words: what a quotation in the model's text must be made of, and who speaks."""
+
+    def __init__(self, texts: Iterable[str], speakers: Iterable[str] = ()) -> None:
+        ws: list[str] = []
+        for t in texts:
+            ws.extend(words(t))  # across segment ends too: a quote may run over two of them
+        self.tri = set(ngrams(ws, 3))
+        self.quad = set(ngrams(ws, 4))
+        self.speakers = {s.casefold() for s in speakers if s}
+
+    def says(self, quote: str) -> bool:
+        """True when `quote` is the transcript's words: at least half of its 4-grams (3-grams for a quote of
+        four or five words) occur in it. Shorter quotes ("AI", a term) are not judged."""
+        ws = words(quote)
+        if len(ws) < 4:
+            return True
+        grams, pool = (ngrams(ws, 3), self.tri) if len(ws) < 6 else (ngrams(ws, 4), self.quad)
+        return 2 * sum(g in pool for g in grams) >= len(grams)
+
+    def is_label(self, text: str) -> bool:
+        """A bare speaker label ("Jens:", "spk_0:"), with nothing said after it."""
+        m = re.fullmatch(
+            r"\s*(?:[-*•]\s*|\d+[.)]\s*)?(?:\*\*)?([^:\n]{1,40}?)(?:\*\*)?:\s*(?:\*\*)?\s*", text
+        )
+        if not m:
+            return False
+        who = m.group(1).strip().casefold()
+        return who in self.speakers or bool(re.fullmatch(r"(spk|speaker)[ _]?\d+", who))
+
+
+def quoted(text: str, inside: bool = False) -> tuple[list[str], bool]:
+    """The quoted stretches of `text` (curly or straight quotation marks), and whether a quotation is still open
+    at its end. `inside`: one was open when `text` began (a quotation that runs over two sentences)."""
+    spans: list[str] = []
+    cur: list[str] = []
+    for ch in text:
+        opens = ch in "“„«" or (ch == '"' and not inside)
+        closes = ch in "”»" or (ch == '"' and inside)
+        if inside and closes:
+            spans.append("".join(cur))
+            inside, cur = False, []
+        elif opens:
+            if inside and cur:
+                spans.append("".join(cur))
+            inside, cur = True, []
+        elif inside:
+            cur.append(ch)
+    if inside and cur:
+        spans.append("".join(cur))
+    return spans, inside
+
+
 @dataclass
 class GuardCounts:
     echo: int = 0  # sentences or lines that repeated Recap's instructions, dropped
     placeholders: int = 0  # placeholder brackets removed
     repeats: int = 0  # sentences, lines or bullets that repeated earlier ones, dropped
     loops: int = 0  # generations stopped because the model was repeating itself
+    quotes: int = 0  # sentences or bullets dropped for quoting words the transcript does not have
     seen: list[tuple[str, ...]] = field(default_factory=list)
 
     def add(self, other: GuardCounts) -> None:
@@ -220,6 +276,7 @@ class GuardCounts:
         self.placeholders += other.placeholders
         self.repeats += other.repeats
         self.loops += other.loops
+        self.quotes += other.quotes
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+|\n")
@@ -239,8 +296,11 @@ class TextGuard:
         counts: GuardCounts | None = None,
         max_bullets: int | None = None,
         earlier: list[tuple[str, ...]] | None = None,
+        source: Source | None = None,
     ) -> None:
         self.instructions = instructions
+        self.source = source
+        self._in_quote = False
         self.counts = counts if counts is not None else GuardCounts()
         self.max_bullets = max_bullets
         self.seen: list[tuple[str, ...]] = earlier if earlier is not None else []
@@ -303,8 +363,12 @@ class TextGuard:
         head = re.match(r"^\s*(#{1,6}\s|[-*•]\s|\d+[.)]\s)", body) if at_line_start else None
         body, n = strip_placeholders(body)
         self.counts.placeholders += n
+        body = re.sub(r"^(\s*[-*•])[ \t]{2,}", r"\1 ", body)  # a removed invented time leaves two spaces
         ws = words(body)
         gap = "\n" if newline else ""
+        spans, self._in_quote = quoted(body, self._in_quote)
+        if newline:
+            self._in_quote = False  # a quotation does not run over a line end
         if head and head.group(1).startswith("#"):
             # A heading is kept back until something follows it, and dropped if it repeats an earlier one.
             key = tuple(ws)
@@ -314,10 +378,13 @@ class TextGuard:
             self.seen.append(key)
             self._pending_heading = body.rstrip() + "\n"
             return ""
-        if not ws or _junk(body, ws):
+        if not ws or _junk(body, ws) or (self.source is not None and self.source.is_label(REF.sub("", body))):
             return self._emit(gap)
         if self.instructions.echoes(body):
             self.counts.echo += 1
+            return self._emit(gap)
+        if self.source is not None and not all(self.source.says(q) for q in spans):
+            self.counts.quotes += 1  # words put in someone's mouth: never shown as a quotation
             return self._emit(gap)
         key = tuple(ws)
         if len(ws) >= 3 and any(similar(key, s) for s in self.seen):
@@ -373,8 +440,10 @@ def _junk(body: str, ws: Sequence[str]) -> bool:
     return not any(len(w) >= 3 and w.isalpha() for w in ws)
 
 
-def clean_text(text: str, instructions: Instructions, counts: GuardCounts | None = None) -> str:
+def clean_text(
+    text: str, instructions: Instructions, counts: GuardCounts | None = None, source: Source | None = None
+) -> str:
     """The same checks on a finished text (notes read back from the store, text written without streaming)."""
-    g = TextGuard(instructions, counts)
+    g = TextGuard(instructions, counts, source=source)
     out = g.feed(text) + g.flush()
     return out.strip()

@@ -28,11 +28,13 @@ class Stats:
         0  # titles that failed the checks (echo, speaker label, sentence, placeholder, duplicate)
     )
     titles_retried: int = 0  # asked again, more simply
+    titles_salvaged: int = 0  # the subject of the model's sentence about the part ("This is a joke about X")
     titles_from_keywords: int = 0  # made from the chapter's own words after the retry failed too
     echo_removed: int = 0  # sentences of notes or summary that repeated Recap's instructions
     placeholders_removed: int = 0  # [hh:mm:ss], [quoted] ... left in by the model
     repeats_removed: int = 0  # sentences, lines, bullets that repeated earlier ones
     loops_stopped: int = 0  # answers ended early because the model was repeating itself
+    quotes_removed: int = 0  # sentences or bullets that quoted words the transcript does not have
     late_chapters_dropped: int = 0  # chapters that would have begun within the minimum length of the end
 
     def to_dict(self) -> dict[str, float | int]:

@@ -28,7 +28,7 @@ from .budget import Measured, measure, window_budget
 from .chaptering import Titler, plan_starts
 from .chapters import ChapterList, chapter_grammar, parse_chapter_lines, stamp, window_starts
 from .citations import CitationFilter
-from .defences import GuardCounts, Instructions, TextGuard, similar, words
+from .defences import GuardCounts, Instructions, Source, TextGuard, similar, words
 from .events import (
     Cancelled,
     ChapterFound,
@@ -91,7 +91,7 @@ class Options:
 SOFT_CAP = 0.7
 
 
-PROMPTS_VERSION = 3  # part of the store key: change it when prompts change, so old results are not reused
+PROMPTS_VERSION = 4  # part of the store key: change it when prompts change, so old results are not reused
 
 
 @dataclass
@@ -103,6 +103,7 @@ class RunState:
     language: str | None
     system: str
     instructions: Instructions
+    source: Source  # the transcript's words and speakers: quotations and labels are checked against it
     cache: NullCache
     chapters: ChapterList
     started: float = field(default_factory=time.perf_counter)
@@ -183,6 +184,7 @@ class Summarizer:
             language=language,
             system=system,
             instructions=Instructions(_instruction_texts(system, preset)),
+            source=Source((s.text for s in transcript.segments), transcript.speakers),
             cache=NullCache(),
             chapters=ChapterList(o.min_chapter_s, transcript.duration_s),
         )
@@ -275,7 +277,9 @@ class Summarizer:
         st.model_summary = st.summary()
         moments = self._moments_section(st)
         if moments:
-            moments = ("\n\n" if st.summary() else "") + moments
+            shown = "".join(st.summary_parts)
+            gap = 2 - min(2, len(shown) - len(shown.rstrip("\n")))  # one blank line between the two
+            moments = ("\n" * gap if st.summary() else "") + moments
             st.summary_parts.append(moments)
             yield SummaryDelta(moments)
         for ev in self._finish_notices(st):
@@ -404,7 +408,7 @@ class Summarizer:
         kind: str = "title",
     ) -> str:
         parts: list[str] = []
-        g = TextGuard(st.instructions, st.guard, max_bullets) if guard else None
+        g = TextGuard(st.instructions, st.guard, max_bullets, source=st.source) if guard else None
         self._check_stop()
         soft = int(max_tokens * SOFT_CAP)
         stream = self.model.stream(messages, max_tokens=max_tokens, grammar=grammar)
@@ -430,7 +434,7 @@ class Summarizer:
     async def _stream_summary(self, st: RunState, msgs: list[dict[str, str]]) -> AsyncIterator[Event]:
         self._check_stop()
         assert st.cites is not None
-        g = TextGuard(st.instructions, st.guard)
+        g = TextGuard(st.instructions, st.guard, source=st.source)
         stream = self.model.stream(msgs, max_tokens=self.options.summary_max_tokens)
         soft = int(self.options.summary_max_tokens * SOFT_CAP)
         async with contextlib.aclosing(stream) as s:
@@ -523,7 +527,8 @@ class Summarizer:
             kinds = ", ".join(f"{k} {v}" for k, v in _title_kinds(tc).items() if v)
             out.append(
                 f"{tc.problems()} chapter titles the model wrote could not be used ({kinds}); "
-                f"{tc.from_keywords} were made from the chapter's own words instead."
+                + (f"{tc.salvaged} were the subject of its sentence about the part, " if tc.salvaged else "")
+                + f"{tc.from_keywords} were made from the chapter's own words instead."
             )
         if st.chapters.late_dropped:
             out.append(f"{st.chapters.late_dropped} chapters that began in the last minute were left out.")
@@ -532,6 +537,8 @@ class Summarizer:
             out.append(f"The model started repeating itself {g.loops} times; those answers were ended there.")
         if g.echo:
             out.append(f"{g.echo} sentences that repeated Recap's own instructions were left out.")
+        if g.quotes:
+            out.append(f"{g.quotes} sentences that quoted words the transcript does not have were left out.")
         if g.placeholders:
             out.append(
                 f"{g.placeholders} placeholders the model left in (empty brackets, template words) were removed."
@@ -568,11 +575,13 @@ class Summarizer:
             output_capped=st.capped,
             titles_replaced=tc.problems() if tc else 0,
             titles_retried=tc.retried if tc else 0,
+            titles_salvaged=tc.salvaged if tc else 0,
             titles_from_keywords=tc.from_keywords if tc else 0,
             echo_removed=st.guard.echo,
             placeholders_removed=st.guard.placeholders,
             repeats_removed=st.guard.repeats,
             loops_stopped=st.guard.loops,
+            quotes_removed=st.guard.quotes,
             late_chapters_dropped=st.chapters.late_dropped,
         )
         return Result(

@@ -15,7 +15,7 @@ Figures, each next to its baselines measured in the same run:
   uniform spacing with the same count, and the model-free topic-shift signal alone;
 - defects in what reached the user, counted on the final results (not on the defences' own counters): echoed
   instruction titles, speaker-label titles, placeholders, repeated paragraphs or bullets, chapters in the last minute,
-  answers that hit their cap.
+  quotations the transcript does not have, bare speaker labels, answers that hit their cap.
 
 Writes tests/bench/results/quality.json. Not part of the test suite's pass/fail.
 """
@@ -104,16 +104,57 @@ def chapter_baselines(items: Sequence[Any], o: Options) -> dict[str, dict[str, f
     return {"signal": mean_scores(sig), "uniform": mean_scores(uni)}
 
 
+def model_free_titles(meetings: Sequence[Any], o: Options) -> float:
+    """Title ROUGE-1 of the keyword titles (no model) on the signal's chapters of every meeting."""
+    from app.summarize.chaptering import Titler
+    from app.summarize.defences import Instructions
+
+    scores = []
+    for m in meetings:
+        t = m.transcript
+        units = prompts.group_segments(t.segments)
+        starts = plan_starts(units, t.duration_s, o.minutes_per_chapter, o.min_chapter_s)
+        titler = Titler(units, starts, Instructions([]), prompts.SYSTEM, t.speakers)
+        chapters = [(units[u].start_s, titler.keyword_title(k)) for k, u in enumerate(starts)]
+        scores.append(title_scores(chapters, m.topics, t.duration_s))
+    return round(statistics.fmean(scores), 2) if scores else 0.0
+
+
 # ---- model runs -----------------------------------------------------------------------------------------------
 
 
 async def summarize(engine: Any, t: Transcript, o: Options) -> Any:
+    return (await summarize_with_state(engine, t, o))[0]
+
+
+async def summarize_with_state(engine: Any, t: Transcript, o: Options) -> tuple[Any, Any]:
+    """The result, and what the run knew (its RunState: the chapters' keyword titles for the title baseline)."""
     s = Summarizer(engine, o)
     async with contextlib.aclosing(s.run(t)) as evs:
         async for ev in evs:
             if isinstance(ev, Finished):
-                return ev.result
+                return ev.result, s.state
     raise RuntimeError(f"{t.display_title}: the run did not finish")
+
+
+def title_scores(
+    chapters: Sequence[tuple[float, str]], topics: Sequence[tuple[str, float]], end: float
+) -> float:
+    """Mean ROUGE-1 F1 of each chapter's title against the name of the human topic under way at the chapter's
+    middle: do the titles say what people called those stretches."""
+    scores = []
+    for i, (start, title) in enumerate(chapters):
+        stop = chapters[i + 1][0] if i + 1 < len(chapters) else end
+        mid = (start + stop) / 2
+        names = [name for name, s in topics if s <= mid] or [topics[0][0]]
+        scores.append(qd.rouge(title, names[-1])["rouge1"])
+    return round(statistics.fmean(scores), 2) if scores else 0.0
+
+
+def keyword_titles(state: Any) -> list[tuple[float, str]]:
+    """The title each chapter gets without the model: the fallback of chaptering.Titler."""
+    titler, units = state.titler, state.measured.units
+    return [(units[u].start_s, titler.keyword_title(k)) for k, u in enumerate(titler.starts)]
 
 
 async def one_pass(engine: Any, t: Transcript, max_tokens: int) -> str:
@@ -147,7 +188,7 @@ async def run_models(args: argparse.Namespace, meetings: list[Any], choi: list[A
         await engine.load()
         for m in meetings:
             t0 = time.perf_counter()
-            r = await summarize(engine, m.transcript, o)
+            r, state = await summarize_with_state(engine, m.transcript, o)
             row: dict[str, Any] = {
                 "name": m.name,
                 "domain": m.domain,
@@ -161,10 +202,15 @@ async def run_models(args: argparse.Namespace, meetings: list[Any], choi: list[A
             row["uniform"] = chapter_scores(
                 qd.uniform_boundaries(m.transcript, len(pred) + 1), m.boundaries_s, m.transcript.duration_s
             )
-            row["defects"] = defects(r, m.transcript.speakers, texts)
+            row["defects"] = defects(r, m.transcript.speakers, texts, _text(m.transcript))
             row["stats"] = r.stats.to_dict()
             row["titles"] = [c.title for c in r.chapters]
+            end = m.transcript.duration_s
+            row["title_r1"] = title_scores([(c.start_s, c.title) for c in r.chapters], m.topics, end)
+            if o.chapters == "topics":
+                row["keyword_title_r1"] = title_scores(keyword_titles(state), m.topics, end)
             row["summary"] = r.summary
+            row["notes"] = list(r.notes)
             if not args.no_baseline:
                 row["one_pass"] = qd.rouge(
                     await one_pass(engine, m.transcript, o.summary_max_tokens), m.reference_summary
@@ -175,7 +221,8 @@ async def run_models(args: argparse.Namespace, meetings: list[Any], choi: list[A
                 f"{m.name:14} {row['seconds']:6.1f}s R1 {row['rouge']['rouge1']:5.1f} (lead {row['lead']['rouge1']:5.1f}"
                 + (f", one-pass {row['one_pass']['rouge1']:5.1f}" if "one_pass" in row else "")
                 + f")  F1@30 {row['chapters']['f1@30']:.2f} (uniform {row['uniform']['f1@30']:.2f})  "
-                f"defects {sum(row['defects'].values())}  titles {row['titles']}",
+                + f"title R1 {row['title_r1']:.1f} (keywords {row.get('keyword_title_r1', 0):.1f})  "
+                f"defects {_nonzero(row['defects'])}  titles {row['titles']}",
                 flush=True,
             )
         for path in SEEDS if args.seeds else []:
@@ -185,7 +232,7 @@ async def run_models(args: argparse.Namespace, meetings: list[Any], choi: list[A
             row = {
                 "name": path.name,
                 "seconds": round(time.perf_counter() - t0, 1),
-                "defects": defects(r, t.speakers, texts),
+                "defects": defects(r, t.speakers, texts, _text(t)),
                 "stats": r.stats.to_dict(),
                 "titles": [(c.start_s, c.title) for c in r.chapters],
                 "summary": r.summary,
@@ -218,6 +265,14 @@ def spread(meetings: Sequence[Any], n: int) -> list[Any]:
     return sorted(out, key=lambda m: m.name)
 
 
+def _text(t: Transcript) -> str:
+    return " ".join(s.text for s in t.segments)
+
+
+def _nonzero(counts: dict[str, int]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in counts.items() if v) or "0"
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument(
@@ -246,10 +301,14 @@ def main() -> int:
         "model_free": {
             "qmsum": chapter_baselines(meetings, o),
             "choi": chapter_baselines(choi, o),
+            "keyword_titles_rouge1_qmsum": model_free_titles(meetings, o),
         },
     }
     print("model-free, QMSum (35):", json.dumps(report["model_free"]["qmsum"]))
     print("model-free, Choi (20):", json.dumps(report["model_free"]["choi"]))
+    print(
+        "model-free keyword titles, title ROUGE-1 (35):", report["model_free"]["keyword_titles_rouge1_qmsum"]
+    )
     if not args.no_model:
         if args.model is None:
             from tests.real_model import smollm2
@@ -267,6 +326,11 @@ def main() -> int:
                 "lead": mean_scores([r["lead"] for r in rows]),
                 **({"one_pass": mean_scores([r["one_pass"] for r in rows])} if "one_pass" in rows[0] else {}),
             }
+            if "keyword_title_r1" in rows[0]:
+                report["titles_rouge1"] = {
+                    "recap": round(statistics.fmean(r["title_r1"] for r in rows), 2),
+                    "keywords": round(statistics.fmean(r["keyword_title_r1"] for r in rows), 2),
+                }
             report["chapters_qmsum_run"] = {
                 "recap": mean_scores([r["chapters"] for r in rows]),
                 "uniform": mean_scores([r["uniform"] for r in rows]),
@@ -277,7 +341,11 @@ def main() -> int:
         )
         print(
             json.dumps(
-                {k: report.get(k) for k in ("summary_rouge", "chapters_qmsum_run", "defects")}, indent=1
+                {
+                    k: report.get(k)
+                    for k in ("summary_rouge", "titles_rouge1", "chapters_qmsum_run", "defects")
+                },
+                indent=1,
             )
         )
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -15,6 +15,7 @@ from app.summarize.citations import CitationFilter
 from app.summarize.defences import (
     GuardCounts,
     Instructions,
+    Source,
     TextGuard,
     clean_text,
     keyword_title,
@@ -22,7 +23,12 @@ from app.summarize.defences import (
 )
 from app.summarize.pipeline import _instruction_texts
 from app.summarize.presets import get_preset
-from tests.conftest import DATA
+from app.transcript import read_file
+from tests.conftest import DATA, SEED_003
+
+needs_seed = pytest.mark.skipif(
+    not SEED_003.exists(), reason="../shared/seeds is absent (a fresh clone without the shared folder)"
+)
 
 RECORDED = json.loads((DATA / "smollm2" / "seed003-b99d849.json").read_text(encoding="utf-8"))
 PODCAST = get_preset("podcast")
@@ -167,3 +173,85 @@ def test_keywords_side_by_side_become_one() -> None:
 )
 def test_sentences_someone_said_are_not_titles(title: str) -> None:
     assert title_problem(title, INSTRUCTIONS, [], SPEAKERS) == "filler"
+
+
+# ---- quotations and bare labels (recorded: tests/data/smollm2/seed003-0c07b16.json) -----------------------------
+
+LATER = json.loads((DATA / "smollm2" / "seed003-0c07b16.json").read_text(encoding="utf-8"))
+TRANSCRIPT = Source(
+    [
+        "Welcome back, ladies and gentlemen, to another episode of The Good Thing.",
+        "Why are people so obsessed with the tech like we can talk about said competitor who's obsessed with the "
+        "tech?",
+    ],
+    SPEAKERS,
+)
+
+
+@needs_seed
+def test_recorded_invented_quotation_is_dropped_real_one_kept() -> None:
+    """SmolLM2 quoted Stefan saying "We're here to talk about the latest episode of The Good Thing" (he never did)
+    next to a real quotation of his; the guard with the transcript drops the invented one only."""
+    t = read_file(SEED_003)
+    source = Source([s.text for s in t.segments], t.speakers)
+    counts = GuardCounts()
+    out = streamed(LATER["summary"], TextGuard(INSTRUCTIONS, counts, source=source))
+    assert "latest episode of The Good Thing" not in out
+    assert "Why are people so obsessed with the tech" in out
+    assert counts.quotes >= 1
+    without = streamed(LATER["summary"], TextGuard(INSTRUCTIONS, GuardCounts()))
+    assert "latest episode of The Good Thing" in without  # what reached the user before this defence
+
+
+def test_recorded_bare_speaker_labels_are_dropped() -> None:
+    """Notes of only "[01:32] Jens:" lines, as SmolLM2 wrote them: nothing is left to show."""
+    cites = CitationFilter(range(0, 4000))
+    for note in LATER["notes"][:2]:
+        out = streamed(cites.apply(note), TextGuard(INSTRUCTIONS, GuardCounts(), source=TRANSCRIPT))
+        assert not re.search(r"^\W*(\[[\d:]+\])?\W*(Jens|Stefan):\s*$", out, re.M), out
+    first = streamed(cites.apply(LATER["notes"][0]), TextGuard(INSTRUCTIONS, source=TRANSCRIPT))
+    assert first.strip() == ""  # the note was two labels and nothing else
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("- [00:00:21] Stefan: “Welcome back, ladies and gentlemen, to another episode.”\n", True),
+        ('- Stefan said "welcome back ladies and gentlemen" at the start.\n', True),
+        ("- Stefan: “We will now discuss the best database for startups in detail.”\n", False),
+        ('- Jens: "Rust is the only language anyone should ever use again."\n', False),
+        ("- The hosts call it “the tech”.\n", True),  # too short to judge: a term, not a quotation
+        ("- “Why are people so obsessed with the tech? We should all use Java and nothing else.”\n", False),
+        (
+            "- Stefan asks why founders are obsessed with technology.\n",
+            True,
+        ),  # no quotation marks: a paraphrase
+    ],
+)
+def test_quotations_must_be_the_transcripts_words(text: str, kept: bool) -> None:
+    counts = GuardCounts()
+    out = clean_text(text, INSTRUCTIONS, counts, source=TRANSCRIPT)
+    assert (out == text.strip()) is kept, out
+    assert counts.quotes == (0 if kept else 1)
+
+
+def test_a_quotation_over_two_sentences_is_judged_in_each() -> None:
+    text = "- Stefan: “Welcome back, ladies and gentlemen. Today we only talk about cooking pasta at home.”\n"
+    counts = GuardCounts()
+    out = clean_text(text, INSTRUCTIONS, counts, source=TRANSCRIPT)
+    assert "Welcome back, ladies and gentlemen." in out and "pasta" not in out
+    assert counts.quotes == 1
+
+
+@pytest.mark.parametrize("line", ["[00:01:32] Jens:", "- Stefan: ", "* **spk_0:**", "1. Speaker 2:"])
+def test_bare_labels_are_not_lines(line: str) -> None:
+    assert clean_text(f"{line}\n- [00:00:21] Jens: the real point.\n", INSTRUCTIONS, source=TRANSCRIPT) == (
+        "- [00:00:21] Jens: the real point."
+    )
+
+
+def test_label_like_line_of_no_speaker_is_kept() -> None:
+    assert (
+        clean_text("Key points:\n- one thing\n", INSTRUCTIONS, source=TRANSCRIPT)
+        == "Key points:\n- one thing"
+    )

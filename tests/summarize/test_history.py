@@ -123,11 +123,11 @@ def test_stopped_run_keeps_its_partial_result(slow_model: Path, tmp_path: Path) 
     t = read_file(DATA / "premiere.txt")
 
     async def go() -> Cancelled | None:
-        from app.summarize import SummaryDelta
+        from app.summarize import ChapterFound
 
         try:
             async for ev in summarizer.run(t):
-                if isinstance(ev, SummaryDelta) and len(ev.text) > 0:
+                if isinstance(ev, ChapterFound):  # random weights: the summary may be all dropped text
                     summarizer.stop()
                 if isinstance(ev, Cancelled):
                     return ev
