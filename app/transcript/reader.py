@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from .content import any_speech, json_literal
 from .decode import decode, read_bytes
 from .estimate import estimate_times
 from .formats import READERS
@@ -82,10 +83,17 @@ def _read_text(text: str, *, encoding: str, source: str | None, fps: float) -> T
     name = Path(source).name if source else "The text"
     if not text or text.isspace():  # (strip() would copy a 10 MB text)
         raise TranscriptError(f"“{name}” is empty." if source else "The transcript is empty.")
+    literal = json_literal(text)
+    if literal is not None:
+        raise TranscriptError(f"“{name}” holds only the JSON value {literal}: no transcript text.")
     reader = max(READERS, key=lambda r: r.sniff(text))  # max() keeps the first of equal scores
     parsed: Parsed = reader.parse(text, fps=fps)
     if not parsed.segments:
         raise TranscriptError(f"“{name}” has no transcript text Recap could find.")
+    if not any_speech(parsed.segments):
+        raise TranscriptError(
+            f"“{name}” has no transcript text Recap could find (no letters, or only markup)."
+        )
     segments = list(parsed.segments)
     warnings = list(parsed.warnings)
     segments, collapsed = collapse_repeats(segments)
