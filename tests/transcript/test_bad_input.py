@@ -59,6 +59,7 @@ def test_inspect_json_for_every_sample(path: Path, capsys: pytest.CaptureFixture
         "speakers",
         "segments",
         "warnings",
+        "notes",
     }
     assert d["segments"] and all(set(s) == {"start_s", "end_s", "speaker", "text"} for s in d["segments"])
     assert d["encoding"] and isinstance(d["warnings"], list)
