@@ -151,11 +151,12 @@ def _walk(data: Any) -> dict[str, _Group]:
 
 
 def _scale(g: _Group) -> tuple[float, str]:
-    """Seconds per unit of a group's numeric times: from the key's name when it says, else milliseconds when
+    """Units per second of a group's numeric times (1000 for milliseconds: divided, not multiplied by 0.001, so
+    that 5100 ms is 5.1 s exactly): from the key's name when it says, else milliseconds when
     every time is a whole number and entries would otherwise last minutes each (text entries last seconds)."""
     unit = key_unit(g.start_key.rpartition(".")[2])
     if unit:
-        return (0.001, "milliseconds") if unit == "ms" else (1.0, "seconds")
+        return (1000.0, "milliseconds") if unit == "ms" else (1.0, "seconds")
     starts = [number(r[0]) for r in g.rows]
     nums = [s for s in starts if s is not None]
     if not nums or any(not float(s).is_integer() for s in nums):
@@ -169,7 +170,7 @@ def _scale(g: _Group) -> tuple[float, str]:
             spans.append(e if r[2] else e - s)
     if not spans:
         spans = [b - a for a, b in zip(nums, nums[1:], strict=False) if b > a]
-    return (0.001, "milliseconds") if spans and statistics.median(spans) >= 100 else (1.0, "seconds")
+    return (1000.0, "milliseconds") if spans and statistics.median(spans) >= 100 else (1.0, "seconds")
 
 
 def _seconds(v: Any, scale: float) -> float | None:
@@ -177,7 +178,7 @@ def _seconds(v: Any, scale: float) -> float | None:
     if c is not None:
         return c
     n = number(v)
-    return None if n is None else n * scale
+    return None if n is None else n / scale
 
 
 def infer(data: Any) -> Inferred | None:
