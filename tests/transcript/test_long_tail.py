@@ -53,7 +53,10 @@ SHAPES = [
 
 @pytest.mark.parametrize("line,start,speaker,words", SHAPES, ids=[s[0][:24] for s in SHAPES])
 def test_each_line_shape_with_markup(line: str, start: float, speaker: str | None, words: str) -> None:
-    later = [line.replace("00:12", t).replace("first words here", w) for t, w in (("00:20", "more"), ("01:05", "the end"))]
+    later = [
+        line.replace("00:12", t).replace("first words here", w)
+        for t, w in (("00:20", "more"), ("01:05", "the end"))
+    ]
     t = read_text("\n".join([line, *later]))
     assert t.format == "timestamped"
     assert [(s.start_s, s.speaker, s.text) for s in t.segments] == [
@@ -109,7 +112,12 @@ def test_oral_argument_archive_nesting_is_inferred() -> None:
     t = read_file(F / "oral_argument.json")
     assert t.format == "json/inferred" and t.timing == "exact"
     assert _rows("oral_argument.json") == [
-        (0.0, 6.1, "Chief Justice Elena Park", "We will hear argument first this morning in case number 24-118."),
+        (
+            0.0,
+            6.1,
+            "Chief Justice Elena Park",
+            "We will hear argument first this morning in case number 24-118.",
+        ),
         (6.1, 12.6, "Chief Justice Elena Park", "Ms. Okafor, whenever you are ready."),
         (12.6, 40.2, "Adaeze Okafor", "Thank you, Chief Justice, and may it please the Court."),
         (
@@ -187,5 +195,7 @@ def test_no_timed_list_is_refused_with_one_sentence() -> None:
 
 
 def test_nan_and_infinite_times_are_not_times() -> None:
-    t = read_text('{"x": [{"start": NaN, "text": "lost"}, {"start": 1e999, "text": "too"}, {"start": 2, "text": "kept"}]}')
+    t = read_text(
+        '{"x": [{"start": NaN, "text": "lost"}, {"start": 1e999, "text": "too"}, {"start": 2, "text": "kept"}]}'
+    )
     assert [(s.start_s, s.text) for s in t.segments] == [(2.0, "kept")]

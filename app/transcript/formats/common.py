@@ -153,9 +153,39 @@ def numbered_lines(text: str, first_no: int) -> Iterator[tuple[int, str]]:
 # Words that begin a line of text before a colon without naming anyone ("Note: ...", "Step two: "): never a
 # speaker prefix.
 _NOT_NAMES = frozenset(
-    "note notes tip tips warning caution step example remember reminder chapter part section update source "
-    "important hint summary edit disclaimer spoiler fact bonus rule lesson day level translation lyrics "
-    "ps nb".split()
+    [
+        "note",
+        "notes",
+        "tip",
+        "tips",
+        "warning",
+        "caution",
+        "step",
+        "example",
+        "remember",
+        "reminder",
+        "chapter",
+        "part",
+        "section",
+        "update",
+        "source",
+        "important",
+        "hint",
+        "summary",
+        "edit",
+        "disclaimer",
+        "spoiler",
+        "fact",
+        "bonus",
+        "rule",
+        "lesson",
+        "day",
+        "level",
+        "translation",
+        "lyrics",
+        "ps",
+        "nb",
+    ]
 )
 _SENTENCE_END = tuple(".?!…\"”’')]—-♪")
 
@@ -175,10 +205,11 @@ def _turn_prefixes(texts: list[str], names: list[str | None], good: set[str]) ->
     return changes >= 0.75 * (len(at) - 1) and after_sentence >= 0.75 * len(at)
 
 
-def split_speakers(texts: list[str]) -> list[str | None]:
+def split_speakers(texts: list[str], known: frozenset[str] | set[str] = frozenset()) -> list[str | None]:
     """Split `Name: text` when names repeat and are used consistently (≥ 30 % of cues), or mark the start of each
     turn (`_turn_prefixes`): the texts lose their prefixes in place, and the speaker of each text is returned (None
-    where there is none). The texts are whitespace-folded already. Parallel lists rather than a tuple per cue: this runs on ~100k cues."""
+    where there is none). A name in `known` (a speaker the file names elsewhere) is a speaker even when it labels
+    one cue only. The texts are whitespace-folded already. Parallel lists rather than a tuple per cue: this runs on ~100k cues."""
     canonical: dict[str, str] = {}  # one string per name, not one per cue
     names: list[str | None] = []
     cuts: list[int] = []  # where the text after `Name: ` starts
@@ -197,6 +228,7 @@ def split_speakers(texts: list[str]) -> list[str | None]:
     counts = Counter(n for n in names if n)
     short = {n: c for n, c in counts.items() if len(n.split()) <= 3}
     good = {n for n, c in short.items() if c >= 2}
+    good |= {n for n in short if n in known}
     if good and sum(short.values()) >= 0.5 * len(texts):
         good = set(short)  # most cues are labelled: a name heard once is still a speaker (a short meeting)
     used = sum(1 for n in names if n in good)

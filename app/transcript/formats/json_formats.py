@@ -22,7 +22,7 @@ from typing import Any
 from ..model import Parsed, Segment, TranscriptError
 from .common import lstripped_head
 from .json_infer import infer
-from .json_values import declared_duration
+from .json_values import declared_duration, speaker_name
 
 NAME = "json"
 
@@ -45,7 +45,10 @@ def _seg(start: Any, end: Any, speaker: Any, text: Any, scale: float = 1.0) -> S
     if not t:
         return None
     s, e = _f(start) * scale, _f(end) * scale
-    spk = str(speaker).strip() if speaker not in (None, "") else None
+    if isinstance(speaker, dict | list):  # an object with a name (or something else that is not a name)
+        spk = speaker_name(speaker) if isinstance(speaker, dict) else None
+    else:
+        spk = str(speaker).strip() or None if speaker not in (None, "") else None
     return Segment(s, max(s, e), spk, t)
 
 

@@ -24,6 +24,7 @@ from .json_values import (
     START_KEYS,
     TEXT_KEYS,
     TIME_HOLDERS,
+    base,
     clock,
     key_unit,
     norm,
@@ -44,7 +45,9 @@ class _Group:
     start_key: str = ""
     end_key: str | None = None
     speaker_from: str | None = None
-    rows: list[tuple[Any, Any, bool, str | None, str]] = field(default_factory=list)  # start, end|len, is_len, ...
+    rows: list[tuple[Any, Any, bool, str | None, str]] = field(
+        default_factory=list
+    )  # start, end|len, is_len, ...
     letters: int = 0
     untimed: int = 0  # objects here with text but no time
 
@@ -77,7 +80,7 @@ def _times(d: dict[str, Any], keys: dict[str, str]) -> tuple[str, Any, str | Non
     for holder, obj in [("", d)] + [
         (keys[h] + ".", d[keys[h]]) for h in TIME_HOLDERS if h in keys and isinstance(d[keys[h]], dict)
     ]:
-        k = keys if holder == "" else _by_norm(obj)
+        k = {base(x): x for x in obj if isinstance(x, str)}
         start = next((k[n] for n in START_KEYS if n in k and _time_value(obj[k[n]])), None)
         if start is None:
             continue

@@ -18,16 +18,24 @@ def norm(key: str) -> str:
     return key.lower().replace("_", "").replace("-", "").replace(" ", "")
 
 
+_UNIT_SUFFIX = re.compile(r"(?<=.)(?:milliseconds|millis|msec|ms|seconds|secs|sec)$")
+
+
+def base(key: str) -> str:
+    """A normalized key without its unit suffix: `startMs` and `start_seconds` are `start`."""
+    return _UNIT_SUFFIX.sub("", norm(key))
+
+
 TEXT_KEYS = ("text", "transcript", "body", "content", "utterance", "sentence", "caption", "line", "words")
+# Time keys by their base name: a unit suffix (`startMs`, `end_seconds`) is taken off before they are compared.
 START_KEYS = (
-    "start", "starttime", "startsec", "startseconds", "starts", "startms", "startmillis", "startoffset",
-    "begin", "begintime", "from", "offset", "tstart", "t0", "time", "timestamp", "ts", "in", "startat",
+    "start", "starttime", "starts", "startoffset", "begin", "begintime", "from", "offset", "tstart", "t0",
+    "time", "timestamp", "ts", "in", "startat",
 )  # fmt: skip
 END_KEYS = (
-    "end", "endtime", "endsec", "endseconds", "ends", "endms", "endmillis", "endoffset",
-    "stop", "stoptime", "to", "finish", "tend", "t1", "out", "endat",
+    "end", "endtime", "ends", "endoffset", "stop", "stoptime", "to", "finish", "tend", "t1", "out", "endat",
 )  # fmt: skip
-LENGTH_KEYS = ("duration", "dur", "length", "durationms", "durationsec")  # an entry's length, end = start + it
+LENGTH_KEYS = ("duration", "dur", "length")  # an entry's length: its end is its start plus this
 SPEAKER_KEYS = (
     "speaker", "speakername", "speakerlabel", "speakerid", "speakertag", "spk", "spkid",
     "author", "participant", "voice", "who",
@@ -43,7 +51,7 @@ _NUMBER = re.compile(r"^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*s?\s*$")
 
 
 def key_unit(key: str) -> str | None:
-    """"ms" or "s" when a key's name says its unit, else None."""
+    """ "ms" or "s" when a key's name says its unit, else None."""
     k = norm(key)
     if _MS.search(k):
         return "ms"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .common import H, TS
+from .common import TS, H
 
 # A line that starts (after indentation) with emphasis, a bracket holding emphasis, or a link.
 _MARKED_LINE = re.compile(rf"(?m)^{H}*(?:[*_]|\[[*_]|\[[^\]\n]{{1,60}}\]\()[^\n]*")

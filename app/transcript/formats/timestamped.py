@@ -102,8 +102,13 @@ def parse(text: str, *, fps: float = 30.0) -> Parsed:
         speakers = split_speakers(texts)
     elif all(names):
         speakers = names
-    else:  # some lines name their speaker in the line's shape, others as `Name:` in the text
-        speakers = [n or s for n, s in zip(names, split_speakers(texts), strict=True)]
+    else:  # some lines name their speaker in the line's shape, the others maybe as `Name:` in their text
+        rest = [i for i, n in enumerate(names) if n is None]
+        sub = [texts[i] for i in rest]
+        speakers = list(names)
+        named = {n for n in names if n}
+        for i, spk, words in zip(rest, split_speakers(sub, named), sub, strict=True):
+            speakers[i], texts[i] = spk, words
     # each entry lasts until the next one starts; the last one, as long as its words take to say
     last = len(texts) - 1
     segments: list[Segment] = []
