@@ -199,3 +199,9 @@ def test_nan_and_infinite_times_are_not_times() -> None:
         '{"x": [{"start": NaN, "text": "lost"}, {"start": 1e999, "text": "too"}, {"start": 2, "text": "kept"}]}'
     )
     assert [(s.start_s, s.text) for s in t.segments] == [(2.0, "kept")]
+
+
+def test_a_top_level_author_is_not_every_entry_s_speaker() -> None:
+    d = {"author": "Harbor Radio", "show": {"parts": [{"begin": 1, "caption": "Good morning from the harbor."}]}}
+    t = read_text(json.dumps(d))
+    assert [(s.start_s, s.speaker, s.text) for s in t.segments] == [(1.0, None, "Good morning from the harbor.")]

@@ -125,7 +125,9 @@ def _walk(data: Any) -> dict[str, _Group]:
         if not isinstance(node, dict):
             continue
         keys = _by_norm(node)
-        own = _speaker(node, keys)
+        # a speaker comes from an entry or an object in a list around it (a turn), never from the file's own
+        # top-level objects (a podcast's `author` is not everyone's speaker)
+        own = _speaker(node, keys) if path.endswith("[]") else None
         if own is not None:
             spk, spk_from = own[0], f"{path}.{own[1]}".lstrip(".")
         if path.endswith("[]"):
