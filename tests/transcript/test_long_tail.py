@@ -202,6 +202,11 @@ def test_nan_and_infinite_times_are_not_times() -> None:
 
 
 def test_a_top_level_author_is_not_every_entry_s_speaker() -> None:
-    d = {"author": "Harbor Radio", "show": {"parts": [{"begin": 1, "caption": "Good morning from the harbor."}]}}
+    d = {
+        "author": "Harbor Radio",
+        "show": {"parts": [{"begin": 1, "caption": "Good morning from the harbor."}]},
+    }
     t = read_text(json.dumps(d))
-    assert [(s.start_s, s.speaker, s.text) for s in t.segments] == [(1.0, None, "Good morning from the harbor.")]
+    assert [(s.start_s, s.speaker, s.text) for s in t.segments] == [
+        (1.0, None, "Good morning from the harbor.")
+    ]
