@@ -69,6 +69,8 @@ def cmd_inspect(argv: list[str]) -> int:
     )
     if t.speakers:
         print("Speakers: " + ", ".join(t.speakers))
+    for n in t.notes:
+        print(f"note: {n}")
     for w in t.warnings:
         print(f"warning: {w}")
     for s in t.segments:

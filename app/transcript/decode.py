@@ -90,16 +90,50 @@ def _changed(before: os.stat_result, after: os.stat_result, data: bytes) -> bool
     return stat.S_ISREG(after.st_mode) and after.st_size > 0 and len(data) != after.st_size
 
 
+def _kind(mode: int) -> str | None:
+    """What a file that is not a regular file is, or None for a regular file. Opening a named pipe blocks until
+    someone writes to it, and a device such as /dev/zero never ends: neither is opened for reading."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def _refuse_special(name: str, mode: int) -> None:
+    kind = _kind(mode)
+    if kind is not None:
+        raise TranscriptError(f"“{name}” is {kind}, not a transcript file.")
+
+
+def _open_regular(path: Path, name: str) -> BinaryIO:
+    """Open a file known (by stat) to be regular. O_NONBLOCK makes the open itself return at once should the path
+    have been swapped for a named pipe since the stat; fstat on the open file then refuses it."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        _refuse_special(name, os.fstat(fd).st_mode)
+    except BaseException:
+        os.close(fd)
+        raise
+    return os.fdopen(fd, "rb")
+
+
 def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
-    """Read a file for the reader, turning every OS failure into a sentence. A file that changes while it is read
-    (a transcription tool still writing it) is read again, up to READ_ATTEMPTS times; one that vanishes after it
-    was opened is still read whole (the open file keeps its data)."""
+    """Read a file for the reader, turning every OS failure into a sentence. Anything but a regular file (a
+    folder, a named pipe, a device, a socket) is refused before it is opened. A file that changes while it is
+    read (a transcription tool still writing it) is read again, up to READ_ATTEMPTS times; one that vanishes after
+    it was opened is still read whole (the open file keeps its data)."""
     name = path.name
-    if path.is_dir():
-        raise TranscriptError(f"“{name}” is a folder, not a transcript file.")
     for attempt in range(READ_ATTEMPTS):
         try:
-            with open(path, "rb") as f:
+            _refuse_special(name, os.stat(path).st_mode)
+            with _open_regular(path, name) as f:
                 before = os.fstat(f.fileno())
                 if before.st_size > max_bytes:
                     raise TranscriptError(

@@ -40,12 +40,13 @@ def expand_paths(paths: list[str] | list[Path]) -> tuple[list[str], list[str]]:
     for p in map(Path, paths):
         if p.is_dir():
             try:
-                found = sorted(f for f in p.rglob("*") if f.is_file())
+                found = sorted(f for f in p.rglob("*") if not f.is_dir())
             except OSError:
                 skipped.append(str(p))
                 continue
-            for f in found:
-                (files if f.suffix.lower() in TRANSCRIPT_SUFFIXES else skipped).append(str(f))
+            for f in found:  # is_file() is false for pipes, devices and sockets: skipped, never opened
+                ok = f.is_file() and f.suffix.lower() in TRANSCRIPT_SUFFIXES
+                (files if ok else skipped).append(str(f))
         else:
             files.append(str(p))
     return files, skipped

@@ -30,6 +30,9 @@ class Parsed:
     description: str | None = None
     warnings: list[str] = field(default_factory=list)
     format: str | None = None  # a finer name than the reader's (e.g. "json/whisperx")
+    notes: list[str] = field(default_factory=list)  # how it was read (an inferred shape), not problems
+    duration_s: float | None = None  # the media's duration when the file declares one, seconds
+    duration_from: str | None = None  # where the file declares it (`metadata.duration`)
 
 
 @dataclass(frozen=True)
@@ -42,10 +45,14 @@ class Transcript:
     description: str | None = None
     warnings: tuple[str, ...] = ()
     source: str | None = None  # the path it was read from, if any
+    notes: tuple[str, ...] = ()  # how it was read: an inferred shape, where the duration came from
+    declared_duration_s: float | None = None  # the media's duration as the file declares it, seconds
 
     @property
     def duration_s(self) -> float:
-        return max((s.end_s for s in self.segments), default=0.0)
+        """The media's duration: the declared one when the file has one (never shorter than the segments)."""
+        last = max((s.end_s for s in self.segments), default=0.0)
+        return max(last, self.declared_duration_s or 0.0)
 
     @property
     def speakers(self) -> list[str]:
@@ -84,4 +91,5 @@ class Transcript:
                 for s in self.segments
             ],
             "warnings": list(self.warnings),
+            "notes": list(self.notes),
         }

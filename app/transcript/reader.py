@@ -8,10 +8,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from .content import any_speech, json_literal
 from .decode import decode, read_bytes
 from .estimate import estimate_times
 from .formats import READERS
 from .model import Parsed, Segment, Transcript, TranscriptError
+from .timefmt import hms
 
 DEFAULT_FPS = 30.0
 
@@ -82,10 +84,17 @@ def _read_text(text: str, *, encoding: str, source: str | None, fps: float) -> T
     name = Path(source).name if source else "The text"
     if not text or text.isspace():  # (strip() would copy a 10 MB text)
         raise TranscriptError(f"“{name}” is empty." if source else "The transcript is empty.")
+    literal = json_literal(text)
+    if literal is not None:
+        raise TranscriptError(f"“{name}” holds only the JSON value {literal}: no transcript text.")
     reader = max(READERS, key=lambda r: r.sniff(text))  # max() keeps the first of equal scores
     parsed: Parsed = reader.parse(text, fps=fps)
     if not parsed.segments:
         raise TranscriptError(f"“{name}” has no transcript text Recap could find.")
+    if not any_speech(parsed.segments):
+        raise TranscriptError(
+            f"“{name}” has no transcript text Recap could find (no letters, or only markup)."
+        )
     segments = list(parsed.segments)
     warnings = list(parsed.warnings)
     segments, collapsed = collapse_repeats(segments)
@@ -103,6 +112,12 @@ def _read_text(text: str, *, encoding: str, source: str | None, fps: float) -> T
             warnings.append(
                 f"{overlaps} segments overlap the one before (kept as they are; speakers may talk at once)."
             )
+    notes = list(parsed.notes)
+    declared = parsed.duration_s
+    if declared:
+        note, warning = duration_reason(declared, parsed.duration_from, segments)
+        notes.append(note)
+        warnings += [warning] if warning else []
     return Transcript(
         segments=tuple(segments),
         format=parsed.format or reader.NAME,
@@ -112,4 +127,25 @@ def _read_text(text: str, *, encoding: str, source: str | None, fps: float) -> T
         description=parsed.description,
         warnings=tuple(warnings),
         source=source,
+        notes=tuple(notes),
+        declared_duration_s=declared or None,
     )
+
+
+def duration_reason(declared: float, where: str | None, segments: list[Segment]) -> tuple[str, str | None]:
+    """A note on the declared duration and why it differs from the last segment's end, and a warning when the
+    segments run past it (then their end is the duration: a chapter must not end before its words)."""
+    last = max((s.end_s for s in segments), default=0.0)
+    said = f"The file declares a duration of {hms(declared)}" + (f" (“{where}”)" if where else "")
+    if declared > last + 1.0:
+        return (
+            f"{said}, used as the transcript's duration: the last segment ends at {hms(last)}, "
+            f"{hms(declared - last)} before the end of the media (no speech transcribed there).",
+            None,
+        )
+    if declared < last - 1.0:
+        return (
+            f"{said}; the segments run to {hms(last)}, which is used instead.",
+            f"The file declares a duration of {hms(declared)}, but its segments run to {hms(last)}.",
+        )
+    return f"{said}, which is where the last segment ends.", None

@@ -22,6 +22,10 @@ BAD = {
     "damaged.json": "This JSON file is damaged (line 1",
     "unknown_shape.json": "This JSON file has a shape Recap does not know",
     "binary_noise.txt": "is a binary file, not a transcript.",
+    "deep.json": "This JSON file is nested too deeply to be a transcript",
+    "null.json": "holds only the JSON value null: no transcript text.",
+    "control_chars.txt": "has no transcript text Recap could find (no letters, or only markup).",
+    "markup_only.html": "has no transcript text Recap could find (no letters, or only markup).",
 }
 
 
@@ -59,6 +63,7 @@ def test_inspect_json_for_every_sample(path: Path, capsys: pytest.CaptureFixture
         "speakers",
         "segments",
         "warnings",
+        "notes",
     }
     assert d["segments"] and all(set(s) == {"start_s", "end_s", "speaker", "text"} for s in d["segments"])
     assert d["encoding"] and isinstance(d["warnings"], list)

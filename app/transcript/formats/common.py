@@ -150,16 +150,74 @@ def numbered_lines(text: str, first_no: int) -> Iterator[tuple[int, str]]:
         yield first_no + i, line
 
 
-def split_speakers(texts: list[str]) -> list[str | None]:
-    """Split `Name: text` when names repeat and are used consistently (≥ 30 % of cues): the texts lose their
-    prefixes in place, and the speaker of each text is returned (None where there is none). The texts are
-    whitespace-folded already. Parallel lists rather than a tuple per cue: this runs on ~100k cues."""
+# Words that begin a line of text before a colon without naming anyone ("Note: ...", "Step two: "): never a
+# speaker prefix.
+_NOT_NAMES = frozenset(
+    [
+        "note",
+        "notes",
+        "tip",
+        "tips",
+        "warning",
+        "caution",
+        "step",
+        "example",
+        "remember",
+        "reminder",
+        "chapter",
+        "part",
+        "section",
+        "update",
+        "source",
+        "important",
+        "hint",
+        "summary",
+        "edit",
+        "disclaimer",
+        "spoiler",
+        "fact",
+        "bonus",
+        "rule",
+        "lesson",
+        "day",
+        "level",
+        "translation",
+        "lyrics",
+        "ps",
+        "nb",
+    ]
+)
+_SENTENCE_END = tuple(".?!…\"”’')]—-♪")
+
+
+def _turn_prefixes(texts: list[str], names: list[str | None], good: set[str]) -> bool:
+    """Whether a few prefixed cues mark turns: the name is given on the first cue of a turn only, and the cues
+    after it, until the next name, are that speaker's. Told from a colon that is part of the text by: two
+    speakers or more, at least three prefixes, the name changing at (nearly) every prefix, a prefixed cue coming
+    after a finished sentence."""
+    if len(good) < 2:
+        return False
+    at = [i for i, n in enumerate(names) if n in good]
+    if len(at) < 3:
+        return False
+    changes = sum(1 for a, b in zip(at, at[1:], strict=False) if names[a] != names[b])
+    after_sentence = sum(1 for i in at if i == 0 or texts[i - 1].endswith(_SENTENCE_END))
+    return changes >= 0.75 * (len(at) - 1) and after_sentence >= 0.75 * len(at)
+
+
+def split_speakers(texts: list[str], known: frozenset[str] | set[str] = frozenset()) -> list[str | None]:
+    """Split `Name: text` when names repeat and are used consistently (≥ 30 % of cues), or mark the start of each
+    turn (`_turn_prefixes`): the texts lose their prefixes in place, and the speaker of each text is returned (None
+    where there is none). A name in `known` (a speaker the file names elsewhere) is a speaker even when it labels
+    one cue only. The texts are whitespace-folded already. Parallel lists rather than a tuple per cue: this runs on ~100k cues."""
     canonical: dict[str, str] = {}  # one string per name, not one per cue
     names: list[str | None] = []
     cuts: list[int] = []  # where the text after `Name: ` starts
     match = _NAME_PREFIX.match
     for t in texts:
         m = match(t) if ":" in t else None  # no colon, no label: most unlabelled cues skip the regex
+        if m is not None and m.group(1).split(None, 1)[0].lower() in _NOT_NAMES:
+            m = None
         if m is None:
             names.append(None)
             cuts.append(0)
@@ -170,10 +228,11 @@ def split_speakers(texts: list[str]) -> list[str | None]:
     counts = Counter(n for n in names if n)
     short = {n: c for n, c in counts.items() if len(n.split()) <= 3}
     good = {n for n, c in short.items() if c >= 2}
+    good |= {n for n in short if n in known}
     if good and sum(short.values()) >= 0.5 * len(texts):
         good = set(short)  # most cues are labelled: a name heard once is still a speaker (a short meeting)
     used = sum(1 for n in names if n in good)
-    if not good or used < 0.3 * max(1, len(texts)):
+    if not good or (used < 0.3 * max(1, len(texts)) and not _turn_prefixes(texts, names, good)):
         return [None] * len(texts)
     speakers: list[str | None] = []
     last: str | None = None

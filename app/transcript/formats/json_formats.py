@@ -6,15 +6,23 @@
 - AssemblyAI `{"utterances": [{"start", "end", "speaker", "text"}]}` (milliseconds, speaker letters)
 - Deepgram `{"results": {"channels": [{"alternatives": [{...}]}], "utterances": [...]}}` (seconds)
 - Podcasting 2.0 JSON `{"segments": [{"speaker", "startTime", "endTime", "body"}]}` (seconds)
+- any other shape: by its content (json_infer), the list of timed texts found at any depth
+
+A media duration the file declares (`metadata.duration`, AssemblyAI's `audio_duration`) becomes the transcript's.
+JSON is parsed by the standard library; nesting past its recursion limit is refused with a sentence, and
+NaN/Infinity (which Python's parser accepts) are read as null.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from ..model import Parsed, Segment, TranscriptError
 from .common import lstripped_head
+from .json_infer import infer
+from .json_values import declared_duration, speaker_name
 
 NAME = "json"
 
@@ -26,7 +34,10 @@ def sniff(text: str) -> float:
 
 
 def _f(v: Any) -> float:
-    return float(v)
+    f = float(v)
+    if not math.isfinite(f):
+        raise ValueError(f"{v!r} is not a time")
+    return f
 
 
 def _seg(start: Any, end: Any, speaker: Any, text: Any, scale: float = 1.0) -> Segment | None:
@@ -34,7 +45,10 @@ def _seg(start: Any, end: Any, speaker: Any, text: Any, scale: float = 1.0) -> S
     if not t:
         return None
     s, e = _f(start) * scale, _f(end) * scale
-    spk = str(speaker).strip() if speaker not in (None, "") else None
+    if isinstance(speaker, dict | list):  # an object with a name (or something else that is not a name)
+        spk = speaker_name(speaker) if isinstance(speaker, dict) else None
+    else:
+        spk = str(speaker).strip() or None if speaker not in (None, "") else None
     return Segment(s, max(s, e), spk, t)
 
 
@@ -174,26 +188,35 @@ READERS = {
 }
 
 
-def parse(text: str, *, fps: float = 30.0) -> Parsed:
+KNOWN = "Whisper, WhisperX, whisper.cpp, AWS Transcribe, AssemblyAI, Deepgram and Podcasting 2.0"
+
+
+def load(text: str) -> Any:
+    """The parsed JSON, or TranscriptError with a sentence (damaged, or nested absurdly deep)."""
     try:
-        d = json.loads(text)
+        return json.loads(text, parse_constant=lambda _: None)
     except json.JSONDecodeError as e:
         raise TranscriptError(
             f"This JSON file is damaged (line {e.lineno}, column {e.colno}: {e.msg})."
         ) from e
+    except RecursionError:  # the parser's own guard (it stops at the interpreter's recursion limit)
+        raise TranscriptError(
+            "This JSON file is nested too deeply to be a transcript (over a thousand levels of brackets)."
+        ) from None
+
+
+def _known(d: Any) -> Parsed | None:
     found = _shape(d)
     if found is None:
-        keys = ", ".join(list(d)[:8]) if isinstance(d, dict) else type(d).__name__
-        raise TranscriptError(
-            f"This JSON file has a shape Recap does not know (top level: {keys}). Recap reads Whisper, WhisperX, "
-            "whisper.cpp, AWS Transcribe, AssemblyAI, Deepgram and Podcasting 2.0 JSON."
-        )
+        return None
     kind, data = found
     try:
         segs = READERS[kind](data)
     except (KeyError, TypeError, ValueError, IndexError, AttributeError) as e:
+        if infer(d) is not None:
+            return None  # not that shape after all: read it by its content
         raise TranscriptError(
-            f"This looks like {kind} JSON, but a required field is missing or wrong ({e!r})."
+            f"This looks like {kind} JSON, but a required field is missing or wrong ({str(e)[:80]!r})."
         ) from e
     segments = [s for s in segs if s is not None]
     warnings = []
@@ -202,3 +225,45 @@ def parse(text: str, *, fps: float = 30.0) -> Parsed:
     if kind == "whisper" and any(s.speaker for s in segments):
         kind = "whisperx"
     return Parsed(segments=segments, timing="exact", warnings=warnings, format=f"json/{kind}")
+
+
+def _duration(d: Any, segments: list[Segment]) -> tuple[float | None, str | None]:
+    """The declared media duration in seconds, and the key it was found at."""
+    found = declared_duration(d)
+    if found is None:
+        return None, None
+    value, unit, where = found
+    last = max((s.end_s for s in segments), default=0.0)
+    if unit == "ms" or (unit is None and value > 100 * max(last, 1.0) and value / 1000 >= last - 1):
+        value /= 1000  # a duration key that does not say its unit, in milliseconds by its size
+    return value, where
+
+
+def parse(text: str, *, fps: float = 30.0) -> Parsed:
+    d = load(text)
+    parsed = _known(d)
+    if parsed is None:
+        found = infer(d)
+        if found is None:
+            keys = ", ".join(str(k) for k in list(d)[:8]) if isinstance(d, dict) else type(d).__name__
+            raise TranscriptError(
+                f"This JSON file has a shape Recap does not know (top level: {keys[:120]}), and no list in it "
+                f"holds text with times. Recap reads {KNOWN} JSON, and any JSON with such a list."
+            )
+        parsed = Parsed(
+            segments=found.segments,
+            timing="exact",
+            warnings=found.warnings,
+            format="json/inferred",
+            notes=[found.description],
+        )
+    duration, where = _duration(d, parsed.segments)
+    return Parsed(
+        segments=parsed.segments,
+        timing=parsed.timing,
+        warnings=parsed.warnings,
+        format=parsed.format,
+        notes=parsed.notes,
+        duration_s=duration,
+        duration_from=where,
+    )

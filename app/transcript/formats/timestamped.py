@@ -1,6 +1,7 @@
 """Lines with timestamps: `[00:01:23] Name: text`, `(01:23) text`, `00:01:23 text`, `**Name** [1:23] text`,
 `Name (01:23): text`, Zoom's `[Name] 11:02:09` headers, and YouTube's copy-paste (`0:00` on its own line, then
-the text). Lines without a time continue the entry above. Wall-clock times (a Zoom export starting at 11:02:09)
+the text); each of them also with Markdown emphasis and links around the time and the speaker
+(`**[12:34] SPEAKER_01:** text`, see markup.py). Lines without a time continue the entry above. Wall-clock times (a Zoom export starting at 11:02:09)
 become media times counted from the first one."""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import re
 
 from ..model import Parsed, Segment
 from .common import H, LinePattern, head_lines, marked_blocks, numbered_lines, split_speakers, ts_seconds
+from .markup import unmark
 
 NAME = "timestamped"
 
@@ -34,6 +36,7 @@ SHAPES = [
     # [00:01:23] text  /  (01:23) text  /  00:01:23 text  /  0:00 alone
     rf"{_t(3)}{H}*(?:[-–—|:]{H}*)?",
 ]
+BOLD_NAME = re.compile(rf"{H}*\*\*[^*\n]{{1,40}}\*\*{H}*{_t(9)}")  # shape 0, whose markup is its own
 ENTRY = LinePattern(rf"{H}*(?:" + "|".join(f"(?:{p})" for p in SHAPES) + ")(?P<rest>.*)")
 # per shape: the indexes in m.groups() of its hours, minutes, seconds, fraction and name (-1: none); the most
 # common shape (a bare time) is looked at first
@@ -63,7 +66,7 @@ def match(line: str) -> tuple[float, str | None, str] | None:
 
 
 def sniff(text: str) -> float:
-    lines = [ln for ln in head_lines(text, 500) if ln.strip()]
+    lines = [ln for ln in unmark("\n".join(head_lines(text, 500)), BOLD_NAME.match).split("\n") if ln.strip()]
     if not lines:
         return 0.0
     hits = sum(1 for ln in lines if match(ln) and "-->" not in ln)
@@ -72,6 +75,7 @@ def sniff(text: str) -> float:
 
 def parse(text: str, *, fps: float = 30.0) -> Parsed:
     warnings: list[str] = []
+    text = unmark(text, BOLD_NAME.match)
     before, blocks = marked_blocks(text, ENTRY, _time_and_name, body_group="rest")
     for no, line in numbered_lines(before, 1):
         if line.strip():
@@ -94,7 +98,17 @@ def parse(text: str, *, fps: float = 30.0) -> Parsed:
         warnings.append(
             f"The times look like clock times (first {_clock(offset)}); they are shown from 0:00."
         )
-    speakers = names if any(names) else split_speakers(texts)
+    if not any(names):
+        speakers = split_speakers(texts)
+    elif all(names):
+        speakers = names
+    else:  # some lines name their speaker in the line's shape, the others maybe as `Name:` in their text
+        rest = [i for i, n in enumerate(names) if n is None]
+        sub = [texts[i] for i in rest]
+        speakers = list(names)
+        named = {n for n in names if n}
+        for i, spk, words in zip(rest, split_speakers(sub, named), sub, strict=True):
+            speakers[i], texts[i] = spk, words
     # each entry lasts until the next one starts; the last one, as long as its words take to say
     last = len(texts) - 1
     segments: list[Segment] = []

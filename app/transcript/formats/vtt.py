@@ -38,7 +38,10 @@ def sniff(text: str) -> float:
 
 def _without_cue_id(body: str) -> str:
     """The cue's text without the next cue's id line at its end (`body` starts with the newline that ends the
-    timing line, so `head` is empty when the id is the body's only line)."""
+    timing line, so `head` is empty when the id is the body's only line). An id is directly above its timing line;
+    a one-word line with a digit that has a blank line under it is a cue's text (`2024`, `w3`)."""
+    if not body.rstrip(" \t").endswith("\n") or body.rstrip(" \t")[:-1].rstrip(" \t").endswith("\n"):
+        return body.rstrip()
     body = body.rstrip()
     head, _, last = body.rpartition("\n")
     if last and CUE_ID.match(last.strip()) and (not head or not head.rpartition("\n")[2].strip()):
