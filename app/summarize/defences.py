@@ -69,11 +69,14 @@ class Instructions:
 
 # "[hh:mm:ss]", "[xxxx]", "[quoted]", "[Title]", "<insert>", "{topic}": brackets that hold no real time (real
 # references are kept by the citation filter before this runs) and are not a Markdown link.
+# A bracket may hold a whole instruction ("[mentioning a book, tool or person recommended by the interviewer]").
 PLACEHOLDER = re.compile(
-    r"\[(?!\d{1,2}:\d{2}(?::\d{2})?\])[^\[\]\n]{0,40}\](?!\()|<[^<>\n]{1,40}>|\{[^{}\n]{0,40}\}"
+    r"\[(?!\d{1,2}:\d{2}(?::\d{2})?\])[^\[\]\n]{0,120}\](?!\()|<[^<>\n]{1,40}>|\{[^{}\n]{0,40}\}"
 )
 _PLACEHOLDER_WORDS = re.compile(
-    r"\b(hh:mm(:ss)?|mm:ss|x{3,}|tbd|n/a|lorem ipsum|insert (the )?\w+|title here|your title)\b", re.I
+    r"\b(hh:mm(:ss)?|mm:ss|x{3,}|tbd|n/a|lorem ipsum|insert (the )?\w+|title here|your title)\b"
+    r"|(?-i:\b[A-Z]{2,}_[A-Z_]*[A-Z]\b)",  # a template variable: DOCUMENTATION_LINK (SPEAKER_01 has digits: a label)
+    re.I,
 )
 SPEAKER_LABEL = re.compile(
     r"^\s*(?:\*\*)?([A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,2}|spk_\d+|speaker[ _]?\d+)(?:\*\*)?:\s", re.I
@@ -229,15 +232,23 @@ class Source:
         grams, pool = (ngrams(ws, 3), self.tri) if len(ws) < 6 else (ngrams(ws, 4), self.quad)
         return 2 * sum(g in pool for g in grams) >= len(grams)
 
-    def is_label(self, text: str) -> bool:
-        """A bare speaker label ("Jens:", "spk_0:"), with nothing said after it."""
-        m = re.fullmatch(
-            r"\s*(?:[-*•]\s*|\d+[.)]\s*)?(?:\*\*)?([^:\n]{1,40}?)(?:\*\*)?:\s*(?:\*\*)?\s*", text
+    def turn(self, text: str) -> str | None:
+        """What follows a speaker's label at the start of `text` ("Jens: ...", "SPEAKER_01: ..."): the transcript's
+        own form for what someone said, so it is held to what they said. None when there is no such label."""
+        m = re.match(
+            r"\s*(?:[-*•]\s*|\d+[.)]\s*)?(?:\*\*)?([^:\n]{1,40}?)(?:\*\*)?:(?:\*\*)?\s*(.*)$", text, re.S
         )
         if not m:
-            return False
+            return None
         who = m.group(1).strip().casefold()
-        return who in self.speakers or bool(re.fullmatch(r"(spk|speaker)[ _]?\d+", who))
+        if who in self.speakers or re.fullmatch(r"(spk|speaker)[ _]?\d+", who):
+            return m.group(2)
+        return None
+
+    def is_label(self, text: str) -> bool:
+        """A bare speaker label ("Jens:", "spk_0:"), with nothing said after it."""
+        rest = self.turn(text)
+        return rest is not None and not rest.strip(" *\n")
 
 
 def quoted(text: str, inside: bool = False) -> tuple[list[str], bool]:
@@ -366,7 +377,11 @@ class TextGuard:
         body = re.sub(r"^(\s*[-*•])[ \t]{2,}", r"\1 ", body)  # a removed invented time leaves two spaces
         ws = words(body)
         gap = "\n" if newline else ""
+        drop = "" if at_line_start else gap  # what a dropped piece leaves: a whole line leaves no blank line
         spans, self._in_quote = quoted(body, self._in_quote)
+        turn = self.source.turn(REF.sub("", body)) if at_line_start and self.source is not None else None
+        if turn:  # "Jens: words", as in the transcript: Jens saying them, to the end of the line
+            spans, self._in_quote = quoted(turn, inside=not turn.lstrip().startswith(('"', "“", "„", "«")))
         if newline:
             self._in_quote = False  # a quotation does not run over a line end
         if head and head.group(1).startswith("#"):
@@ -379,33 +394,33 @@ class TextGuard:
             self._pending_heading = body.rstrip() + "\n"
             return ""
         if not ws or _junk(body, ws) or (self.source is not None and self.source.is_label(REF.sub("", body))):
-            return self._emit(gap)
+            return self._emit(drop)
         if self.instructions.echoes(body):
             self.counts.echo += 1
-            return self._emit(gap)
+            return self._emit(drop)
         if self.source is not None and not all(self.source.says(q) for q in spans):
             self.counts.quotes += 1  # words put in someone's mouth: never shown as a quotation
-            return self._emit(gap)
+            return self._emit(drop)
         key = tuple(ws)
         if len(ws) >= 3 and any(similar(key, s) for s in self.seen):
             self.counts.repeats += 1
             self.counts.loops += 1
             self.stop = True  # the model is saying again what it said: it is looping
-            return self._emit(gap)
+            return self._emit(drop)
         for g in ngrams(ws, _NGRAM_LOOP):
             self._grams[g] = self._grams.get(g, 0) + 1
             if self._grams[g] >= 3:
                 self.counts.repeats += 1
                 self.counts.loops += 1
                 self.stop = True
-                return self._emit(gap)
+                return self._emit(drop)
         if len(ws) >= 3:
             self.seen.append(key)
         if head:
             self._bullets += 1
             if self.max_bullets is not None and self._bullets > self.max_bullets:
                 self.stop = True  # the answer is complete: the task asked for at most this many bullets
-                return self._emit(gap)
+                return self._emit(drop)
         out = ""
         if self._pending_heading:
             out = self._emit("\n\n" if self._emitted else "") + self._emit(self._pending_heading)
@@ -437,6 +452,8 @@ def _junk(body: str, ws: Sequence[str]) -> bool:
         return True
     if re.match(r"^\s*(?:[-*•]\s*)?:", body):
         return True
+    if GENERIC.match(" ".join(ws)):
+        return True  # "SECTION 1", "Summary": a template's scaffolding, not content
     return not any(len(w) >= 3 and w.isalpha() for w in ws)
 
 

@@ -41,7 +41,7 @@ from .events import (
     Stats,
     SummaryDelta,
 )
-from .extract import key_moments
+from .extract import KEY_MOMENTS, key_moments
 from .language import detect
 from .presets import Preset, get_preset
 from .runcache import NullCache, open_cache
@@ -495,12 +495,13 @@ class Summarizer:
     # ---- the end -----------------------------------------------------------------------------------------------
 
     def _find_moments(self, st: RunState) -> None:
-        """The summary's "Key moments": each chapter's most central sentence, verbatim, with its time."""
+        """The summary's "Key moments": the most central sentence of each chapter, verbatim, with its time; the
+        KEY_MOMENTS most central of those."""
         me = st.measured
         assert me is not None
         unit_at = {u.start_s: i for i, u in enumerate(me.units)}
         starts = sorted({unit_at.get(c.start_s, 0) for c in st.chapters.chapters} | {0})
-        moments = key_moments(me.units, starts)
+        moments = key_moments(me.units, starts, limit=KEY_MOMENTS)
         lines = [
             f"- [{stamp(m.start_s)}] " + (f"{m.speaker}: " if m.speaker else "") + f"“{m.text}”"
             for m in moments
@@ -526,9 +527,13 @@ class Summarizer:
         if tc is not None and tc.problems():
             kinds = ", ".join(f"{k} {v}" for k, v in _title_kinds(tc).items() if v)
             out.append(
-                f"{tc.problems()} chapter titles the model wrote could not be used ({kinds}); "
-                + (f"{tc.salvaged} were the subject of its sentence about the part, " if tc.salvaged else "")
-                + f"{tc.from_keywords} were made from the chapter's own words instead."
+                f"{tc.problems()} chapter titles the model wrote could not be used ({kinds}); instead, "
+                + _and(
+                    [f"{tc.salvaged} are the subject of its sentence about the part"] * bool(tc.salvaged)
+                    + [f"{tc.from_keywords} were made from the chapter's own words"] * bool(tc.from_keywords)
+                    or ["it was asked again"]
+                )
+                + "."
             )
         if st.chapters.late_dropped:
             out.append(f"{st.chapters.late_dropped} chapters that began in the last minute were left out.")
@@ -595,6 +600,10 @@ class Summarizer:
             notes=tuple(st.notes),
             warnings=tuple(st.notices),
         )
+
+
+def _and(parts: list[str]) -> str:
+    return ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
 
 
 def _title_kinds(tc: Any) -> dict[str, int]:

@@ -255,3 +255,34 @@ def test_label_like_line_of_no_speaker_is_kept() -> None:
         clean_text("Key points:\n- one thing\n", INSTRUCTIONS, source=TRANSCRIPT)
         == "Key points:\n- one thing"
     )
+
+
+def test_recorded_dialogue_the_transcript_does_not_have_is_dropped() -> None:
+    """SmolLM2's summary of tests/data/formats/whisperx.json (two lines, six seconds) on 2026-12-02: an invented
+    dialogue, a placeholder of 62 characters, a template's scaffolding and a template variable."""
+    t = read_file(DATA / "formats" / "whisperx.json")
+    source = Source([s.text for s in t.segments], t.speakers)
+    recorded = (
+        "SPEAKER_03: Thank you for inviting me [mentioning a book, tool or person recommended by the "
+        "interviewer].\nSECTION 1\n SPEAKER_04: I'm excited about the future.\n\nDOCUMENTATION_LINK:\n"
+        "SPEAKER_00: Welcome to the interview.\n"
+    )
+    counts = GuardCounts()
+    out = clean_text(recorded, INSTRUCTIONS, counts, source=source)
+    assert out == "SPEAKER_03: Thank you for inviting me.\nSPEAKER_00: Welcome to the interview."
+    assert counts.quotes == 1 and counts.placeholders == 2
+    assert "excited" in clean_text(recorded, INSTRUCTIONS)  # without the transcript, it would have been shown
+
+
+def test_a_speakers_paraphrase_after_their_label_is_held_to_their_words() -> None:
+    out = clean_text(
+        "- [00:00:21] Stefan: welcome back ladies and gentlemen to another episode\n"
+        "- [00:00:30] Stefan: argues that everyone should switch to Java at once\n"
+        "- [00:00:40] Stefan argues that the tech matters less than people think\n",
+        INSTRUCTIONS,
+        source=TRANSCRIPT,
+    )
+    assert out.splitlines() == [
+        "- [00:00:21] Stefan: welcome back ladies and gentlemen to another episode",
+        "- [00:00:40] Stefan argues that the tech matters less than people think",  # reported speech: kept
+    ]

@@ -27,15 +27,7 @@ from app.transcript import Transcript, read_file
 from tests.conftest import DATA, SEED_000, SEED_003
 from tests.defects import defects, placeholders
 
-# Known gap (issue 12, open): on some shapes a run still lets a defect through or ends an answer at its cap (seen in
-# the fresh-clone run of 2026-12-02 on two tests/data shapes and seed 003). The group runs in every test command and
-# reports each outcome (XFAIL / XPASS); it is marked so until every shape passes, not to hide it.
-pytestmark = [
-    pytest.mark.real_model,
-    pytest.mark.xfail(
-        strict=False, reason="issue 12: the real-model defences do not yet hold on every shape"
-    ),
-]
+pytestmark = pytest.mark.real_model
 
 SHAPES = [DATA / "premiere.txt", DATA / "formats" / "otter.txt", DATA / "formats" / "whisperx.json"]
 SEEDS = [SEED_003, SEED_000]
@@ -145,3 +137,7 @@ def test_seed_003_has_real_chapters_and_the_defences_are_reported(runs: dict[str
         assert "repeating itself" in notices
     if s.placeholders_removed:
         assert "placeholders" in notices
+    if s.quotes_removed:
+        assert "quoted words the transcript does not have" in notices
+    if s.titles_salvaged:
+        assert "are the subject of its sentence about the part" in notices
