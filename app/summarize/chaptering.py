@@ -118,24 +118,14 @@ class Titler:
     async def title(self, k: int, ask: Ask) -> str:
         """The title of chapter k, never one that fails the checks."""
         raw = await ask(prompts.excerpt_messages(self.excerpt(k), self.system), TITLE_TOKENS, self.grammar)
-        t, problem = self.check(raw)
-        if problem is not None:
-            self.count(problem)
-            t, problem = self.check(salvage(raw))
-            if problem is None:
-                self.counts.salvaged += 1
+        t, problem = self._usable(raw)
         if problem is not None:
             self.counts.retried += 1
             short = self.excerpt(k, EXCERPT_WORDS // 2)
             raw = await ask(
                 prompts.excerpt_messages(short, self.system, simple=True), TITLE_TOKENS, self.grammar
             )
-            t, problem = self.check(raw)
-            if problem is not None:
-                self.count(problem)
-                t, problem = self.check(salvage(raw))
-                if problem is None:
-                    self.counts.salvaged += 1
+            t, problem = self._usable(raw)
             if problem is not None:
                 t = self.keyword_title(k)
                 self.counts.from_keywords += 1
@@ -143,6 +133,18 @@ class Titler:
                     t = f"Part {len(self.titles) + 1}" + (f": {t}" if t else "")
         self.titles.append(t)
         return t
+
+    def _usable(self, raw: str) -> tuple[str, str | None]:
+        """The model's answer as a title, or the subject of its sentence when the answer itself is unusable (the
+        answer's problem is counted either way); the problem when neither can be shown."""
+        t, problem = self.check(raw)
+        if problem is None:
+            return t, None
+        self.count(problem)
+        t, again = self.check(salvage(raw))
+        if again is None:
+            self.counts.salvaged += 1
+        return t, again
 
     def accept(self, title: str) -> None:
         """A title decided earlier (a resumed window) joins the list the duplicate check compares against."""
