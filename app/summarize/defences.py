@@ -391,10 +391,15 @@ class TextGuard:
                 self.counts.repeats += 1
                 return ""
             self.seen.append(key)
-            self._pending_heading = body.rstrip() + "\n"
+            self._pending_heading = body.rstrip() + "\n"  # a lead-in kept back before it is dropped
             return ""
         if not ws or _junk(body, ws) or (self.source is not None and self.source.is_label(REF.sub("", body))):
             return self._emit(drop)
+        if at_line_start and newline and not head and re.fullmatch(r"[^:\n]{1,40}:", body.strip()):
+            # A lead-in ("Episode 20:", "Key points:") is kept back like a heading: shown only if a line follows
+            # that is not a heading.
+            self._pending_heading = (self._pending_heading or "") + body.strip() + "\n"
+            return ""
         if self.instructions.echoes(body):
             self.counts.echo += 1
             return self._emit(drop)

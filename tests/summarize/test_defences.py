@@ -286,3 +286,12 @@ def test_a_speakers_paraphrase_after_their_label_is_held_to_their_words() -> Non
         "- [00:00:21] Stefan: welcome back ladies and gentlemen to another episode",
         "- [00:00:40] Stefan argues that the tech matters less than people think",  # reported speech: kept
     ]
+
+
+def test_a_lead_in_line_is_shown_only_before_what_it_leads_into() -> None:
+    """SmolLM2 began seed 003's summary with "Episode 20:" and then a heading (2026-12-02)."""
+    assert clean_text("Episode 20:\n\n### Key points\n- [00:00:21] one point\n", INSTRUCTIONS) == (
+        "### Key points\n- [00:00:21] one point"
+    )
+    assert clean_text("Key points:\n- one thing\n", INSTRUCTIONS) == "Key points:\n- one thing"
+    assert clean_text("The hosts agree.\nIn short:\n", INSTRUCTIONS) == "The hosts agree."
