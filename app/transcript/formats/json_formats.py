@@ -15,6 +15,7 @@ NaN/Infinity (which Python's parser accepts) are read as null.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from typing import Any
@@ -258,12 +259,4 @@ def parse(text: str, *, fps: float = 30.0) -> Parsed:
             notes=[found.description],
         )
     duration, where = _duration(d, parsed.segments)
-    return Parsed(
-        segments=parsed.segments,
-        timing=parsed.timing,
-        warnings=parsed.warnings,
-        format=parsed.format,
-        notes=parsed.notes,
-        duration_s=duration,
-        duration_from=where,
-    )
+    return dataclasses.replace(parsed, duration_s=duration, duration_from=where)  # all else as read
