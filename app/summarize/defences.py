@@ -245,11 +245,6 @@ class Source:
             return m.group(2)
         return None
 
-    def is_label(self, text: str) -> bool:
-        """A bare speaker label ("Jens:", "spk_0:"), with nothing said after it."""
-        rest = self.turn(text)
-        return rest is not None and not rest.strip(" *\n")
-
 
 def quoted(text: str, inside: bool = False) -> tuple[list[str], bool]:
     """The quoted stretches of `text` (curly or straight quotation marks), and whether a quotation is still open
@@ -379,7 +374,8 @@ class TextGuard:
         gap = "\n" if newline else ""
         drop = "" if at_line_start else gap  # what a dropped piece leaves: a whole line leaves no blank line
         spans, self._in_quote = quoted(body, self._in_quote)
-        turn = self.source.turn(REF.sub("", body)) if at_line_start and self.source is not None else None
+        said = self.source.turn(REF.sub("", body)) if self.source is not None else None  # after a label
+        turn = said if at_line_start else None
         if turn:  # "Jens: words", as in the transcript: Jens saying them, to the end of the line
             spans, self._in_quote = quoted(turn, inside=not turn.lstrip().startswith(('"', "“", "„", "«")))
         if newline:
@@ -393,7 +389,7 @@ class TextGuard:
             self.seen.append(key)
             self._pending_heading = body.rstrip() + "\n"  # a lead-in kept back before it is dropped
             return ""
-        if not ws or _junk(body, ws) or (self.source is not None and self.source.is_label(REF.sub("", body))):
+        if not ws or _junk(body, ws) or (said is not None and not said.strip(" *\n")):  # a bare speaker label
             return self._emit(drop)
         if at_line_start and newline and not head and re.fullmatch(r"[^:\n]{1,40}:", body.strip()):
             # A lead-in ("Episode 20:", "Key points:") is kept back like a heading: shown only if a line follows
