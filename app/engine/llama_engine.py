@@ -3,8 +3,8 @@
 Thread contract
 - One dedicated thread ("recap-llama") owns the `Llama` object: every llama_cpp call happens there, one job
   at a time, in submission order.
-- Results and tokens cross to the asyncio loop only through `loop.call_soon_threadsafe`; that thread touches no
-  other loop state and no widget.
+- Results and tokens cross to the asyncio loop only through app/engine/bridge.py (a `Channel` for the tokens of
+  a stream, `call_and_settle` for a job's result); that thread touches no other loop state and no widget.
 - `stop()` may be called from any thread. It aborts the running job at the next token, and inside prompt
   evaluation through llama.cpp's abort callback (checked between graph nodes), so it takes effect within
   milliseconds even in the middle of a long prompt. The engine stays usable afterwards.
@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from . import fit
+from .bridge import Channel, call_and_settle
 from .errors import EngineError, GenerationCancelled, PromptTooLong
 from .hardware import physical_cores
 
@@ -72,7 +73,6 @@ class RequestStats:
 
 
 Message = dict[str, str]
-_END = object()
 
 
 class _Job:
@@ -120,6 +120,8 @@ class LlamaEngine:
         # What the worker is doing: "idle", "loading", "prompt" (evaluating a prompt) or "generating".
         # Written by the worker thread only; read anywhere (a str assignment is atomic).
         self.phase = "idle"
+        # Called on the worker thread with each new phase, as it begins (tests and benchmarks; keep it short).
+        self.on_phase: Callable[[str], None] | None = None
         # Benchmarks set this to a list: the worker appends (time.perf_counter(), characters) per emitted piece.
         self.trace: list[tuple[float, int]] | None = None
 
@@ -135,13 +137,21 @@ class LlamaEngine:
                 job.fn(job)
             finally:
                 self._current = None
-                self.phase = "idle"
+                self._set_phase("idle")
                 with self._active_lock:
                     self._active.discard(job)
         if self._llm is not None:
             with contextlib.suppress(Exception):
                 self._llm.close()
             self._llm = None
+
+    def _set_phase(self, phase: str) -> None:
+        if phase == self.phase:
+            return
+        self.phase = phase
+        hook = self.on_phase
+        if hook is not None:
+            hook(phase)
 
     def _should_abort(self, _data: Any) -> bool:
         job = self._current
@@ -152,7 +162,7 @@ class LlamaEngine:
         from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
         path = Path(self.model_path)
-        self.phase = "loading"
+        self._set_phase("loading")
         check_model_file(path)
         # the context from the trained one and free memory; a model that can't fit is refused here, with the
         # reason, before llama.cpp maps gigabytes and the machine starts swapping
@@ -220,7 +230,7 @@ class LlamaEngine:
         messages: Sequence[Message],
         max_tokens: int,
         grammar: str | None,
-        emit: Callable[[object], None],
+        emit: Callable[[str], None],
     ) -> None:
         from llama_cpp import LlamaGrammar
 
@@ -238,7 +248,7 @@ class LlamaEngine:
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         s = self.sampling
         t0 = time.perf_counter()
-        self.phase = "prompt"
+        self._set_phase("prompt")
         gen = llm.generate(
             prompt,
             temp=s.temperature,
@@ -254,7 +264,7 @@ class LlamaEngine:
                 if stats.first_token_at is None:
                     stats.first_token_at = now
                     stats.prompt_s = now - t0
-                    self.phase = "generating"
+                    self._set_phase("generating")
                 if job.cancel.is_set():
                     raise GenerationCancelled()
                 if self._is_eog(token):
@@ -285,26 +295,9 @@ class LlamaEngine:
     def _submit(self, work: Callable[[_Job], Any]) -> tuple[_Job, asyncio.Future[Any]]:
         if self._closed:
             raise EngineError("The model engine has been shut down.")
-        loop = asyncio.get_running_loop()
-        fut: asyncio.Future[Any] = loop.create_future()
-
-        def settle(f: asyncio.Future[Any], ok: bool, value: Any) -> None:
-            if f.done():
-                return
-            if ok:
-                f.set_result(value)
-            else:
-                f.set_exception(value)
-
-        def fn(job: _Job) -> None:
-            try:
-                value = work(job)
-            except BaseException as e:  # delivered to the awaiting coroutine, never lost on this thread
-                loop.call_soon_threadsafe(settle, fut, False, e)
-            else:
-                loop.call_soon_threadsafe(settle, fut, True, value)
-
-        job = _Job(fn)
+        fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        # the worker's result or exception is delivered to the awaiting coroutine, never lost on that thread
+        job = _Job(lambda job: call_and_settle(fut, lambda: work(job)))
         with self._active_lock:
             self._active.add(job)
         self._jobs.put(job)
@@ -358,26 +351,19 @@ class LlamaEngine:
     ) -> AsyncGenerator[str, None]:
         """Text pieces as the model writes them. Raises GenerationCancelled after stop(), PromptTooLong
         before anything is evaluated when the prompt and max_tokens do not fit the context."""
-        loop = asyncio.get_running_loop()
-        q: asyncio.Queue[object] = asyncio.Queue()
+        pieces: Channel[str] = Channel()
         msgs = list(messages)
-
-        def emit(item: object) -> None:
-            loop.call_soon_threadsafe(q.put_nowait, item)
 
         def work(job: _Job) -> None:
             try:
-                self._generate(job, msgs, max_tokens, grammar, emit)
+                self._generate(job, msgs, max_tokens, grammar, pieces.put)
             finally:
-                emit(_END)
+                pieces.end()  # an exception goes to `fut`, which is settled after this end arrives
 
         job, fut = self._submit(work)
         try:
-            while True:
-                item = await q.get()
-                if item is _END:
-                    break
-                yield item  # type: ignore[misc]
+            async for piece in pieces:
+                yield piece
             await fut  # re-raises the worker's exception, if any
         finally:
             job.cancel.set()  # the consumer left early (or finished): stop the worker for this job

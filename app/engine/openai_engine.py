@@ -3,7 +3,8 @@ Ollama, vLLM, LM Studio) at an address they give: the same streaming, stopping a
 Off unless the user points Recap at a server; Recap itself never contacts anything else.
 
 - Streaming: `POST /v1/chat/completions` with `stream: true` (server-sent events), read with httpx on a worker
-  thread (sync client); pieces reach the asyncio loop with `call_soon_threadsafe`, as with the local engine.
+  thread (sync client); pieces reach the asyncio loop through a bridge `Channel` (app/engine/bridge.py), as with
+  the local engine.
   Not httpx's async client: its anyio cancel scopes break under qasync, the loop the window runs on.
 - Stopping: `stop()` closes the response; the reading thread ends at once and the server stops generating when
   the connection goes.
@@ -27,18 +28,23 @@ from typing import Any
 
 import httpx
 
+from . import fit
+from .bridge import Channel
 from .errors import EngineError, GenerationCancelled, PromptTooLong
 from .llama_engine import ModelInfo, RequestStats
 
 CHARS_PER_TOKEN_ESTIMATE = 3.0  # cautious: real tokenizers average ~4 characters a token on English
 MESSAGE_OVERHEAD = 8  # tokens a chat template adds around each message
-_END = object()
 
 
 class OpenAIEngine:
     def __init__(
-        self, base_url: str, model: str | None = None, n_ctx: int = 8192, api_key: str | None = None
-    ):
+        self,
+        base_url: str,
+        model: str | None = None,
+        n_ctx: int = fit.DEFAULT_CTX,
+        api_key: str | None = None,
+    ) -> None:
         self.base_url = base_url.rstrip("/").removesuffix("/v1")
         self.model = model
         self._n_ctx = n_ctx
@@ -183,44 +189,37 @@ class OpenAIEngine:
         }
         if grammar:
             body["grammar"] = grammar
-        loop = asyncio.get_running_loop()
-        q: asyncio.Queue[object] = asyncio.Queue()
+        pieces: Channel[str] = Channel()
         self._finish_reason = None
 
         def work() -> None:
             try:
                 for piece in self._sse_sync(body, retry_without_grammar=bool(grammar)):
-                    loop.call_soon_threadsafe(q.put_nowait, piece)
+                    pieces.put(piece)
             except (httpx.HTTPError, httpx.StreamError) as e:
-                err: BaseException = (
+                pieces.fail(
                     GenerationCancelled()
                     if self._stopped.is_set()
                     else EngineError(f"The connection to {self.base_url} broke off ({e}).")
                 )
-                loop.call_soon_threadsafe(q.put_nowait, err)
             except BaseException as e:  # EngineError and anything unexpected: raised on the loop side
-                loop.call_soon_threadsafe(q.put_nowait, e)
+                pieces.fail(e)
             finally:
-                loop.call_soon_threadsafe(q.put_nowait, _END)
+                pieces.end()  # (nothing, after a failure)
 
         started = time.perf_counter()
-        pieces = 0
+        generated = 0
         finished = False
         self.phase = "prompt"
         threading.Thread(target=work, name="recap-http", daemon=True).start()
         try:
-            while True:
-                item = await q.get()
-                if item is _END:
-                    finished = True
-                    break
-                if isinstance(item, BaseException):
-                    raise item
+            async for piece in pieces:
                 if self._stopped.is_set():
                     raise GenerationCancelled()
                 self.phase = "generating"
-                pieces += 1
-                yield item  # type: ignore[misc]
+                generated += 1
+                yield piece
+            finished = True
             if self._stopped.is_set():
                 raise GenerationCancelled()
         finally:
@@ -231,7 +230,7 @@ class OpenAIEngine:
             self.last_stats = RequestStats(
                 prompt_tokens=prompt,
                 prompt_evaluated=prompt,
-                generated_tokens=pieces,
+                generated_tokens=generated,
                 hit_cap=self._finish_reason == "length",
                 generate_s=time.perf_counter() - started,
             )
