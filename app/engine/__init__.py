@@ -2,8 +2,10 @@
 
 from .errors import EngineError, GenerationCancelled, PromptTooLong
 from .llama_engine import LlamaEngine, ModelInfo, RequestStats, Sampling
+from .protocol import Engine
 
 __all__ = [
+    "Engine",
     "EngineError",
     "GenerationCancelled",
     "PromptTooLong",
