@@ -10,23 +10,14 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-SEEDS = SHARED / "seeds"
-SEED_000 = SEEDS / "000_33af36d82867e4b0.txt"
-SEED_003 = SEEDS / "003_89ecf7e1a8feb40e.txt"
-DATA = Path(__file__).resolve().parent / "data"
-
-needs_seeds = pytest.mark.skipif(
-    not SEED_000.exists(), reason="../shared/seeds is absent (a fresh clone without the shared folder)"
-)
+from tests.helpers import run_until
 
 
 def _model(request: pytest.FixtureRequest, name: str, **kw: object) -> Path:
@@ -102,27 +93,6 @@ def aloop(qapp) -> Iterator[asyncio.AbstractEventLoop]:  # noqa: ANN001
     loop.stop()
     loop.close()
     asyncio.set_event_loop(None)
-
-
-def run_until(loop: asyncio.AbstractEventLoop, predicate: Callable[[], bool], timeout: float = 30.0) -> float:
-    """Process Qt events (and with them the qasync loop's callbacks) until predicate() is true.
-    Returns the seconds it took; fails the test on timeout."""
-    import time
-
-    from PySide6.QtTest import QTest
-
-    start = time.perf_counter()
-    while not predicate():
-        if time.perf_counter() - start > timeout:
-            raise AssertionError(f"condition not reached within {timeout} s")
-        QTest.qWait(2)
-    return time.perf_counter() - start
-
-
-def run_coro(loop: asyncio.AbstractEventLoop, coro, timeout: float = 30.0):  # noqa: ANN001, ANN201
-    task = loop.create_task(coro)
-    run_until(loop, task.done, timeout)
-    return task.result()
 
 
 @pytest.fixture(scope="session")

@@ -50,10 +50,10 @@ def main() -> int:
     w.show()
 
     async def scenario() -> None:
-        while not w.engine.loaded:  # type: ignore[union-attr]
+        while not w.models.engine.loaded:  # type: ignore[union-attr]
             await asyncio.sleep(0.01)
         w.add_files([a.transcript])
-        item = w.items[0]
+        item = w.jobs.jobs[0]
         while True:
             if a.done and item.state in ("done", "failed"):
                 break
@@ -63,7 +63,7 @@ def main() -> int:
                 break
             await asyncio.sleep(0.002)
         if a.history:
-            w.history_action.setChecked(True)
+            w.commands.history.setChecked(True)
         await asyncio.sleep(0.05)
         shot = QGuiApplication.primaryScreen().grabWindow(0)
         shot.save(a.out)

@@ -12,7 +12,7 @@ import pytest
 
 from app.summarize import Chapter
 from app.summarize.chapters import valid_chapter_list
-from tests.conftest import DATA, SEED_000, SEED_003, needs_seeds
+from tests.helpers import DATA, SEED_000, SEED_003, needs_seeds
 
 ROOT = Path(__file__).resolve().parent.parent
 

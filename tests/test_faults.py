@@ -17,7 +17,7 @@ from app.engine import EngineError, LlamaEngine
 from app.summarize import Failed, Finished, Notice, Summarizer
 from app.transcript import TranscriptError, read_text
 from app.transcript.decode import decode
-from tests.conftest import DATA
+from tests.helpers import DATA
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -115,8 +115,12 @@ class Failed:
 
 @dataclass(frozen=True)
 class Cancelled:
+    """The run was stopped. `partial` is what it had (chapters and summary so far) as a Result, already kept in
+    the history; None when it had nothing yet."""
+
     chapters: tuple[Chapter, ...] = field(default_factory=tuple)
     summary: str = ""
+    partial: Result | None = None
 
 
 Event = Progress | ChapterFound | SummaryDelta | Notice | Finished | Failed | Cancelled

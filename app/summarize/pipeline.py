@@ -11,17 +11,19 @@ seen from one run (runcache.py). This module runs them in order; everything one 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import math
 import re
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 from ..engine.errors import EngineError, GenerationCancelled, PromptTooLong
+from ..engine.protocol import Engine
 from ..transcript import Transcript
 from . import prompts
 from .budget import Measured, measure, window_budget
@@ -51,21 +53,8 @@ from .windows import PlanError, Window, plan_windows
 log = logging.getLogger(__name__)
 
 
-class TextModel(Protocol):
-    """What the pipeline needs of a model. LlamaEngine is the real one; tests may script one for parser logic."""
-
-    model_path: str
-    last_stats: Any  # RequestStats of the last request
-
-    async def load(self) -> Any: ...
-    @property
-    def n_ctx(self) -> int: ...
-    async def count_tokens(self, texts: Sequence[str]) -> list[int]: ...
-    async def count_prompt(self, messages: Sequence[dict[str, str]]) -> int: ...
-    def stream(
-        self, messages: Sequence[dict[str, str]], *, max_tokens: int, grammar: str | None = None
-    ) -> AsyncGenerator[str, None]: ...
-    def stop(self) -> None: ...
+# What the pipeline needs of a model: any engine (app/engine/protocol.py).
+TextModel = Engine
 
 
 @dataclass(frozen=True)
@@ -160,17 +149,46 @@ class Summarizer:
         self.options = options or Options()
         self.store = store
         self._stopped = False
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._woken: asyncio.Event | None = None  # set by stop(): a wait for the model's load ends
         self.from_store = False  # the last run's result came from the store: no model request was made
         self.state: RunState | None = None  # the last run's, for tests and benchmarks
 
     def stop(self) -> None:
-        """Stop this run: the running request aborts at once and no further request starts. Thread-safe."""
+        """Stop this run: the running request aborts at once, no further request starts, and a run waiting for
+        the model to load stops waiting. The run then yields `Cancelled` with its partial result. Thread-safe."""
         self._stopped = True
         self.model.stop()
+        loop, woken = self._loop, self._woken
+        if loop is not None and woken is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(woken.set)
 
     def _check_stop(self) -> None:
         if self._stopped:
             raise GenerationCancelled()
+
+    def partial_result(self) -> Result | None:
+        """What the current (or last) run has so far, as a Result marked partial; None before anything."""
+        st = self.state
+        if st is None or not (st.chapters.chapters or st.summary()):
+            return None
+        return st.partial(self.model.model_path)
+
+    async def _load(self) -> None:
+        """The model's load, abandoned at once on stop() (the load itself goes on for whoever waits next)."""
+        self._check_stop()
+        self._loop, self._woken = asyncio.get_running_loop(), asyncio.Event()
+        load = asyncio.ensure_future(self.model.load())
+        woken = asyncio.ensure_future(self._woken.wait())
+        try:
+            await asyncio.wait({load, woken}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            woken.cancel()
+        if not load.done():
+            load.add_done_callback(lambda f: f.cancelled() or f.exception())
+            load.cancel()
+        self._check_stop()
+        load.result()
 
     async def run(self, transcript: Transcript) -> AsyncGenerator[Event, None]:
         self.from_store = False
@@ -192,9 +210,10 @@ class Summarizer:
             async for ev in self._run(st):
                 yield ev
         except GenerationCancelled:
-            if st.chapters.chapters or st.summary():
-                st.cache.keep_partial(st.partial(self.model.model_path))
-            yield Cancelled(tuple(st.chapters.chapters), st.summary())
+            partial = self.partial_result()
+            if partial is not None:
+                st.cache.keep_partial(partial)
+            yield Cancelled(tuple(st.chapters.chapters), st.summary(), partial)
         except (EngineError, PlanError) as e:
             yield Failed(str(e))
         except Exception as e:  # a bug: say so in one sentence, keep the details in the log
@@ -204,7 +223,7 @@ class Summarizer:
     async def _run(self, st: RunState) -> AsyncIterator[Event]:
         o, m, t = self.options, self.model, st.t
         yield Progress("Loading model", 0.0)
-        await m.load()
+        await self._load()
         settings = {
             "options": asdict(o),
             "n_ctx": m.n_ctx,

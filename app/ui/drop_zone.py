@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+
+from ..transcript.files import refusal
 
 # Only what the readers in app/transcript/formats really read: keep in step with formats.READERS.
 ACCEPTS = (
@@ -62,3 +64,15 @@ class DropZone(QWidget):
         self.refused = why
         self.setStyleSheet("#DropZone { border: 2px dashed #b3261e; border-radius: 12px; margin: 24px; }")
         self.title.setText(why)
+
+    def drag_entered(self, urls: list[QUrl]) -> str | None:
+        """Files dragged over the window: None to accept them (highlighted), else why not (also shown here)."""
+        local = bool(urls) and all(u.isLocalFile() for u in urls)
+        why = refusal([u.toLocalFile() for u in urls]) if local else None
+        if why is not None:  # a song or a video: refused while it is still being dragged, with the reason
+            self.set_refusal(why)
+            return why
+        if not local:
+            return "Recap accepts transcript files and folders from this computer."
+        self.set_hover(True)
+        return None

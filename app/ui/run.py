@@ -49,7 +49,7 @@ def run_gui(files: list[str], model: str | None = None, exit_when_done: bool = F
         if paths:
             window.add_files(paths)
             if window.paused:  # opening a file means "summarize it": the queue goes on
-                window.pause_action.setChecked(False)
+                window.commands.pause.setChecked(False)
         window.showNormal()
         window.raise_()
         window.activateWindow()
@@ -58,19 +58,19 @@ def run_gui(files: list[str], model: str | None = None, exit_when_done: bool = F
     if exit_when_done:
 
         def maybe_quit() -> None:
-            if not any(i.state in ("waiting", "reading", "running") for i in window.items):
+            if not any(j.state in ("waiting", "reading", "running") for j in window.jobs):
                 window.close()
 
-        window.runIdle.connect(maybe_quit)
+        window.runner.idle.connect(maybe_quit)
         if not files:
             window.close()
     if files:
         window.add_files(files)
         if window.paused:  # files given at launch (a double-click): the queue, restored or not, goes on
-            window.pause_action.setChecked(False)
+            window.commands.pause.setChecked(False)
     with loop:
         loop.run_until_complete(window.wait_closed())
     instance.close()
     if exit_when_done:
-        return 0 if window.items and all(i.state == "done" for i in window.items) else 1
+        return 0 if len(window.jobs) and all(j.state == "done" for j in window.jobs) else 1
     return 0

@@ -298,7 +298,7 @@ w.show()
 ticks = []  # (time, phase)
 timer = QTimer(interval=5)
 def tick():
-    ticks.append((time.perf_counter(), w.engine.phase if w.engine else "idle"))
+    ticks.append((time.perf_counter(), w.models.engine.phase if w.models.engine else "idle"))
 timer.timeout.connect(tick)
 paints = []
 class PaintSpy(QObject):
@@ -312,12 +312,12 @@ w.summary_view.trace = []
 async def main():
     timer.start()
     w.set_model(sys.argv[1])
-    w.engine.trace = []
-    while not w.engine.loaded:
+    w.models.engine.trace = []
+    while not w.models.engine.loaded:
         await asyncio.sleep(0.01)
     summary_request_start = None
     w.add_files([sys.argv[2]])
-    item = w.items[0]
+    item = w.jobs.jobs[0]
     while item.state not in ("done", "failed", "stopped"):
         if item.stage == "Writing summary" and summary_request_start is None:
             summary_request_start = time.perf_counter()
@@ -328,7 +328,7 @@ async def main():
     return summary_request_start, item.state
 with loop:
     start, state = loop.run_until_complete(main())
-print(json.dumps({"ticks": ticks, "paints": paints, "emitted": w.engine.trace if w.engine else [],
+print(json.dumps({"ticks": ticks, "paints": paints, "emitted": w.models.engine.trace if w.models.engine else [],
                   "shown": w.summary_view.trace, "summary_start": start, "state": state}))
 """
 

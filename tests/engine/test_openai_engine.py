@@ -20,7 +20,7 @@ from app.engine import EngineError, GenerationCancelled, PromptTooLong
 from app.engine.openai_engine import OpenAIEngine
 from app.summarize import Failed, Finished, Options, Summarizer
 from app.transcript import read_file
-from tests.conftest import DATA
+from tests.helpers import DATA
 
 pytest.importorskip("fastapi", reason="llama-cpp-python's server extra (fastapi, uvicorn) is not installed")
 pytest.importorskip(

@@ -24,7 +24,7 @@ from app.summarize.defences import (
 from app.summarize.pipeline import _instruction_texts
 from app.summarize.presets import get_preset
 from app.transcript import read_file
-from tests.conftest import DATA, SEED_003
+from tests.helpers import DATA, SEED_003
 
 needs_seed = pytest.mark.skipif(
     not SEED_003.exists(), reason="../shared/seeds is absent (a fresh clone without the shared folder)"

@@ -17,7 +17,7 @@ from app.summarize import Chapter, Options, Result, Stats, Summarizer
 from app.summarize.events import Cancelled
 from app.summarize.store import SCHEMA_VERSION, Store
 from app.transcript import read_file
-from tests.conftest import DATA
+from tests.helpers import DATA
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -22,7 +22,7 @@ from app.summarize import (
 )
 from app.summarize.chapters import valid_chapter_list
 from app.transcript import read_file, read_text
-from tests.conftest import DATA
+from tests.helpers import DATA
 
 
 def collect(model, transcript, options=None, on_event=None):  # noqa: ANN001, ANN201

@@ -9,7 +9,7 @@ from app.summarize import Finished, Options, Summarizer
 from app.summarize.language import detect
 from app.summarize.presets import Preset, load_presets, save_user_preset, user_presets_dir
 from app.transcript import read_file, read_text
-from tests.conftest import DATA
+from tests.helpers import DATA
 
 GERMAN = (
     "Anna: Ich glaube, dass wir das Projekt nicht zu spät abschließen, aber es ist auch nicht einfach.\n"

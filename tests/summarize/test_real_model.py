@@ -24,8 +24,8 @@ from app.summarize.pipeline import _instruction_texts
 from app.summarize.presets import get_preset
 from app.summarize.store import Store
 from app.transcript import Transcript, read_file
-from tests.conftest import DATA, SEED_000, SEED_003
 from tests.defects import defects, placeholders
+from tests.helpers import DATA, SEED_000, SEED_003
 
 pytestmark = pytest.mark.real_model
 

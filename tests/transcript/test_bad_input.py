@@ -9,7 +9,7 @@ import pytest
 
 from app import cli
 from app.transcript import TranscriptError, read_file
-from tests.conftest import DATA
+from tests.helpers import DATA
 
 BAD = {
     "episode.mp3.txt": "is an MP3 audio file, not a transcript.",

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from app.transcript import TranscriptError, read_file
-from tests.conftest import DATA
+from tests.helpers import DATA
 
 F = DATA / "formats"
 

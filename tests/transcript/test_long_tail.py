@@ -9,7 +9,7 @@ import pytest
 
 from app import cli
 from app.transcript import read_file, read_text
-from tests.conftest import DATA
+from tests.helpers import DATA
 
 F = DATA / "formats"
 

@@ -9,7 +9,7 @@ import pytest
 from app.transcript import TranscriptError, read_file, read_text
 from app.transcript.decode import decode
 from app.transcript.timefmt import display_time, hms
-from tests.conftest import DATA
+from tests.helpers import DATA
 
 
 def test_premiere_sample() -> None:

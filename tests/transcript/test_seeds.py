@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.transcript import read_file
-from tests.conftest import SEED_000, SEED_003, needs_seeds
+from tests.helpers import SEED_000, SEED_003, needs_seeds
 
 
 @needs_seeds

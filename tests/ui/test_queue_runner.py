@@ -1,0 +1,89 @@
+"""Running the queue from the window: Stop and Pause at once (through the pipeline), a bad file does not stop the line."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from app.summarize import Options
+from app.ui.main_window import MainWindow
+from tests.helpers import (
+    DATA,
+    drop,
+    episodes,
+    run_until,
+)
+
+
+def _stop_when(w: MainWindow, aloop, phase: str) -> float:  # noqa: ANN001
+    engine = w.models.engine
+    run_until(aloop, lambda: engine.phase == phase, timeout=60)
+    t0 = time.perf_counter()
+    w.commands.stop.trigger()
+    ui_idle = lambda: not w.progress.busy and not w.runner.busy and w.runner.task is None  # noqa: E731
+    run_until(aloop, lambda: ui_idle() and engine.phase == "idle", timeout=5)
+    return time.perf_counter() - t0
+
+
+def test_stop_during_prompt_evaluation(make_window, aloop, slow_model) -> None:  # noqa: ANN001
+    w = make_window(slow_model, Options(window_tokens=3000))
+    run_until(aloop, lambda: w.models.engine.loaded)
+    text = "\n".join(
+        f"Ann: sentence number {i} about the long topic of the day, with some detail." for i in range(400)
+    )
+    p = Path(w.config.path).parent / "long.txt"
+    p.write_text(text)
+    drop(w, p)
+    took = _stop_when(w, aloop, "prompt")
+    assert took < 0.5, took
+    assert w.jobs.jobs[0].state == "stopped"
+    assert "stopped" in w.progress.stage.text()
+
+
+def test_stop_during_generation_with_esc(make_window, aloop, slow_model, qtbot) -> None:  # noqa: ANN001
+    w = make_window(slow_model, Options(summary_max_tokens=3000))
+    drop(w, DATA / "premiere.txt")
+    engine = w.models.engine
+    run_until(aloop, lambda: engine.phase == "generating", timeout=60)
+    t0 = time.perf_counter()
+    qtbot.keyClick(w, Qt.Key.Key_Escape)
+    run_until(aloop, lambda: not w.runner.busy and engine.phase == "idle", timeout=5)
+    assert time.perf_counter() - t0 < 0.5
+    assert w.jobs.jobs[0].state == "stopped"
+    # Summarize again (Ctrl+Enter) works after a stop
+    w.commands.run.trigger()
+    run_until(aloop, lambda: w.jobs.jobs[0].state == "running", timeout=5)
+    w.stop()
+
+
+def test_pause_during_a_run_keeps_the_file_in_line(make_window, aloop, slow_model, tmp_path) -> None:  # noqa: ANN001
+    files = episodes(tmp_path, 2)
+    w = make_window(slow_model, Options(summary_max_tokens=3000))
+    drop(w, *files)
+    run_until(aloop, lambda: w.models.engine.phase == "generating", timeout=60)
+    t0 = time.perf_counter()
+    w.commands.pause.trigger()
+    run_until(aloop, lambda: not w.runner.busy and w.models.engine.phase == "idle", timeout=5)
+    assert time.perf_counter() - t0 < 0.5  # a pause stops the model at once
+    assert [i.state for i in w.jobs.jobs] == ["waiting", "waiting"]
+    assert "Paused" in w.file_list.item(0).text()
+    w.commands.pause.trigger()  # Resume: the first file runs again
+    run_until(aloop, lambda: w.jobs.jobs[0].state == "running", timeout=10)
+    w.stop()
+
+
+def test_bad_file_shows_error_and_next_file_still_runs(make_window, aloop, tiny_model, tmp_path) -> None:  # noqa: ANN001
+    bad = tmp_path / "recording.txt"
+    bad.write_bytes(b"ID3\x04\x00" + bytes(range(256)) * 20)
+    empty = tmp_path / "empty.srt"
+    empty.write_text("")
+    w = make_window(tiny_model)
+    drop(w, bad, empty, DATA / "premiere.txt")
+    run_until(aloop, lambda: w.jobs.jobs[2].state == "done")
+    assert w.jobs.jobs[0].state == "failed" and "MP3" in (w.jobs.jobs[0].error or "")
+    assert w.jobs.jobs[1].state == "failed" and "empty" in (w.jobs.jobs[1].error or "")
+    w.file_list.select(w.jobs.jobs[0].id)
+    assert w.header.message.isVisible() and "MP3" in w.header.message.text()
+    assert "Failed" in w.file_list.item(0).text()
