@@ -25,7 +25,7 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from . import __version__
 
@@ -177,9 +177,9 @@ def output_path(out_dir: Path, source: str, fmt: str, taken: set[Path]) -> Path:
     return path
 
 
-async def _batch(  # noqa: ANN001
+async def _batch(
     files: list[str],
-    model_path: str,
+    model_path: str,  # a GGUF file, or "server:" + the address of an OpenAI-compatible server
     fmt: str,
     out_dir: Path | None,
     n_ctx: int | None,
@@ -189,25 +189,18 @@ async def _batch(  # noqa: ANN001
     fps: float,
 ) -> int:
     from .config import Config, write_atomically
-    from .engine import LlamaEngine
+    from .engine import EngineError
+    from .engine.factory import make_engine
     from .export import ExportError, render
     from .summarize import Summarizer
     from .summarize.store import Store
     from .transcript import TranscriptError, read_file
 
-    c = Config()  # the window's Settings are the defaults here too
-    engine: Any
-    if model_path.startswith("server:"):
-        from .engine.openai_engine import OpenAIEngine
-
-        engine = OpenAIEngine(model_path.removeprefix("server:"), n_ctx=n_ctx or c.get("n_ctx") or 8192)
-    else:
-        engine = LlamaEngine(  # one load serves the whole batch
-            model_path,
-            n_ctx=n_ctx or c.get("n_ctx") or None,
-            n_threads=threads or c.get("threads") or None,
-            n_gpu_layers=int(c.get("gpu_layers") or 0),
-        )
+    # the window's Settings are the defaults here too; --ctx and --threads win; one load serves the whole batch
+    try:
+        engine = make_engine(Config(), model_path, n_ctx=n_ctx, threads=threads)
+    except EngineError as e:
+        return _die(str(e), EXIT_USAGE)
     store = Store()
     current: list[Summarizer] = []
     loop = asyncio.get_running_loop()

@@ -6,9 +6,11 @@ the file is written as `<name>.part`, appended to after a pause, and renamed onl
 paused download would start over.) It runs in a child process so that Pause and Cancel take effect at once (a blocking
 download in a thread can't be interrupted); progress comes back through a pipe from a tqdm stand-in that the
 child hands to huggingface_hub. Before it starts: the file's size from the server, and the free disk space.
-After it ends: the file's SHA-256 against the checksum the server published (the LFS ETag) and, for the
-recommended model, the one written below; a mismatch deletes the file and says so.
-Pure Python, no Qt: the window polls `progress()`.
+After the transfer, still in the child (status "verifying", with its own progress): the file's SHA-256 against
+the checksum the server published (the LFS ETag) or, when the offer has one, the checksum written there; the
+file gets its final name only when it matches, and a mismatch deletes it and says so.
+Pure Python, no Qt: the window polls `progress()` from a timer on the GUI thread, so `progress()` only reads
+what the child sent (and, once, checks the free disk space); hashing a gigabyte never happens in that thread.
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ from .errors import EngineError
 
 SPACE_MARGIN = 200 * 2**20  # keep this much free beyond the file itself
 PROGRESS_CHUNK = 2**20
+VERIFY_CHUNK = 4 * 2**20  # hashed per read, and a "verifying" report after each
+ACTIVE = ("checking", "downloading", "verifying")  # the child is at work
+DAMAGED = "The downloaded file was damaged (its checksum did not match), so it was deleted. Try again."
 
 
 @dataclass(frozen=True)
@@ -57,16 +62,42 @@ class State:
     status: str = "idle"  # idle | checking | downloading | verifying | done | paused | cancelled | failed
     done_bytes: int = 0
     total_bytes: int | None = None
+    verified_bytes: int = 0  # while verifying: how much of the file has been hashed
     bytes_per_s: float = 0.0
     path: str | None = None
     error: str | None = None
 
+    @property
+    def active(self) -> bool:
+        """The child is at work (checking, downloading or verifying): keep polling."""
+        return self.status in ACTIVE
+
+
+def _verify(part: Path, expected: str, conn: Connection) -> bool:
+    """SHA-256 of the whole file against `expected`, reporting its progress up the pipe."""
+    size = part.stat().st_size
+    conn.send(("verifying", 0, size))
+    h = hashlib.sha256()
+    done = 0
+    with open(part, "rb") as f:
+        for block in iter(lambda: f.read(VERIFY_CHUNK), b""):
+            h.update(block)
+            done += len(block)
+            conn.send(("verifying", done, size))
+    return h.hexdigest() == expected.lower()
+
 
 def _child(
-    repo: str, filename: str, revision: str | None, endpoint: str | None, dest: str, conn: Connection
+    repo: str,
+    filename: str,
+    revision: str | None,
+    endpoint: str | None,
+    dest: str,
+    sha256: str | None,
+    conn: Connection,
 ) -> None:
     """Runs in the child process: metadata, then the transfer into `<file>.part` (appending to what an earlier,
-    paused run left), then the rename; everything it knows goes up the pipe."""
+    paused run left), then the checksum, then the rename; everything it knows goes up the pipe."""
     try:
         import os
 
@@ -99,8 +130,14 @@ def _child(
             resume = f.tell()
             if meta.size is None or resume < meta.size:
                 http_get(meta.location, f, resume_size=resume, expected_size=meta.size, tqdm_class=Report)
+        etag = meta.etag if meta.etag and len(meta.etag) == 64 else None  # an LFS file's ETag is its SHA-256
+        expected = sha256 or etag
+        if expected is not None and not _verify(part, expected, conn):
+            part.unlink(missing_ok=True)
+            conn.send(("damaged",))
+            return
         os.replace(part, target)
-        conn.send(("done", str(target)))
+        conn.send(("done", str(target), target.stat().st_size))
     except Exception as e:  # every failure goes up as a sentence
         conn.send(("error", f"{type(e).__name__}: {e}"))
 
@@ -118,7 +155,6 @@ class Download:
         self.state = State()
         self._proc: Any = None
         self._conn: Connection | None = None
-        self._etag: str | None = None
         self._t0 = 0.0
         self._start_bytes = 0
 
@@ -138,7 +174,8 @@ class Download:
         ctx = mp.get_context("spawn")  # a clean child: no Qt, no llama.cpp thread copied into it
         parent, child = ctx.Pipe()  # both ways: the parent answers "go" once it has checked the disk
         self._conn = parent
-        args = (self.offer.repo, self.offer.filename, self.revision, self.endpoint, str(self.dest), child)
+        o = self.offer
+        args = (o.repo, o.filename, self.revision, self.endpoint, str(self.dest), o.sha256, child)
         self._proc = ctx.Process(target=_child, args=args, daemon=True)
         self.state = State(
             status="checking", done_bytes=self.state.done_bytes, total_bytes=self.state.total_bytes
@@ -149,9 +186,11 @@ class Download:
         child.close()
 
     def progress(self) -> State:
-        """Read what the child said so far (never blocks)."""
+        """What the child said so far. Never blocks and does no work of its own beyond reading the pipe: a GUI
+        timer calls it. It stops reading at a change of status, so that every status the child reports
+        ("verifying" included) is returned by at least one call."""
         conn = self._conn
-        while conn is not None and self.state.status in ("checking", "downloading"):
+        while conn is not None and self.state.status in ACTIVE:
             try:
                 if not conn.poll():
                     break
@@ -159,13 +198,12 @@ class Download:
             except (EOFError, OSError):
                 self._ended_without_word()
                 break
+            before = self.state.status
             self._handle(msg)
+            if self.state.status != before:
+                break
         child_gone = self._proc is not None and not self._proc.is_alive()
-        if (
-            self.state.status in ("checking", "downloading")
-            and child_gone
-            and (conn is None or not conn.poll())
-        ):
+        if self.state.status in ACTIVE and child_gone and (conn is None or not conn.poll()):
             self._ended_without_word()
         return self.state
 
@@ -173,7 +211,7 @@ class Download:
         kind = msg[0]
         s = self.state
         if kind == "meta":
-            size, self._etag = msg[1], msg[2]
+            size = msg[1]
             s.total_bytes = size
             free = shutil.disk_usage(self.dest).free
             have = self.part.stat().st_size if self.part.exists() else 0
@@ -199,32 +237,23 @@ class Download:
             dt = time.monotonic() - self._t0
             if dt > 0.2:
                 s.bytes_per_s = (s.done_bytes - self._start_bytes) / dt
+        elif kind == "verifying":
+            s.status = "verifying"
+            s.verified_bytes = msg[1]
+            s.done_bytes = s.total_bytes = msg[2]
+        elif kind == "damaged":
+            s.status = "failed"
+            s.error = DAMAGED
         elif kind == "done":
-            self._finish(Path(msg[1]))
+            s.status = "done"
+            s.path = msg[1]
+            s.done_bytes = msg[2]
         elif kind == "error":
             s.status = "failed"
             s.error = _sentence(msg[1])
 
-    def _finish(self, path: Path) -> None:
-        s = self.state
-        s.status = "verifying"
-        expected = self.offer.sha256 or (self._etag if self._etag and len(self._etag) == 64 else None)
-        if expected is not None:
-            h = hashlib.sha256()
-            with open(path, "rb") as f:
-                for block in iter(lambda: f.read(4 * 2**20), b""):
-                    h.update(block)
-            if h.hexdigest() != expected:
-                path.unlink(missing_ok=True)
-                s.status = "failed"
-                s.error = "The downloaded file was damaged (its checksum did not match), so it was deleted. Try again."
-                return
-        s.status = "done"
-        s.path = str(path)
-        s.done_bytes = path.stat().st_size
-
     def _ended_without_word(self) -> None:
-        if self.state.status in ("checking", "downloading"):
+        if self.state.status in ACTIVE:
             self.state.status = "failed"
             self.state.error = "The download stopped unexpectedly. Try again; it resumes where it stopped."
 
@@ -237,7 +266,7 @@ class Download:
     def pause(self) -> None:
         """Stop now; the partial file stays, and `start()` resumes from it."""
         self._stop_child()
-        if self.state.status in ("checking", "downloading"):
+        if self.state.status in ACTIVE:
             self.state.status = "paused"
 
     def cancel(self) -> None:
@@ -249,9 +278,9 @@ class Download:
     def wait(self, timeout: float = 600) -> State:
         """Block until it ends (for the CLI and tests)."""
         end = time.monotonic() + timeout
-        while self.progress().status in ("checking", "downloading") and time.monotonic() < end:
+        while self.progress().status in ACTIVE and time.monotonic() < end:
             time.sleep(0.02)
-        if self.state.status in ("checking", "downloading"):
+        if self.state.status in ACTIVE:
             raise EngineError("The download took too long.")
         return self.state
 

@@ -2,8 +2,8 @@
 (`OpenAIEngine`, an OpenAI-compatible server the user runs). The pipeline and the window use engines only
 through this face; `app.engine.factory.make_engine` builds the right one from the settings.
 
-Data members are declared read-only: an engine may keep them as plain attributes or as properties, and users
-never assign them. Every coroutine runs on the asyncio loop's thread; `stop()` may be called from any thread.
+Every coroutine runs on the asyncio loop's thread; `stop()` may be called from any thread. The data members are
+the engine's to write (`phase` on its worker thread); users only read them.
 """
 
 from __future__ import annotations
@@ -17,21 +17,10 @@ Message = dict[str, str]  # {"role": "system" | "user" | "assistant", "content":
 
 
 class Engine(Protocol):
-    @property
-    def model_path(self) -> str:
-        """The file, or the server's address, for the window's label."""
-
-    @property
-    def info(self) -> ModelInfo | None:
-        """What load() found; None until it has finished."""
-
-    @property
-    def last_stats(self) -> RequestStats:
-        """Figures of the last request (prompt tokens, tokens generated, whether the cap stopped it ...)."""
-
-    @property
-    def phase(self) -> str:
-        """What the engine is doing: "idle", "loading", "prompt" (reading a prompt) or "generating"."""
+    model_path: str  # the file, or the server's address, for the window's label
+    info: ModelInfo | None  # what load() found; None until it has finished
+    last_stats: RequestStats  # figures of the last request (prompt tokens, tokens generated, the cap ...)
+    phase: str  # what the engine does: "idle", "loading", "prompt" (reading a prompt) or "generating"
 
     @property
     def loaded(self) -> bool:

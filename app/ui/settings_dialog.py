@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..config import Config
+from ..engine.factory import gpu_layers
 from ..engine.fit import gpu_offload_supported
 from ..engine.hardware import physical_cores
 
@@ -87,7 +88,7 @@ class SettingsDialog(QDialog):
         self.gpu.setRange(-1, 999)
         self.gpu.setSpecialValueText("All layers")
         gpu = gpu_offload_supported()
-        self.gpu.setValue(int(config.get("gpu_layers", -1 if gpu else 0)))
+        self.gpu.setValue(gpu_layers(config))  # the engine factory's default when unset: they agree
         self.gpu.setEnabled(gpu)
         self.gpu.setAccessibleName("GPU layers")
         self.gpu.setToolTip(

@@ -28,7 +28,10 @@ class Hub:
         self.data = data
         self.etag = hashlib.sha256(data).hexdigest()
         self.fail_head = False
-        self.chunk_delay = 0.0  # seconds between 16 kB chunks: slow enough to pause mid-transfer
+        self.chunk = 16384  # bytes per write
+        self.chunk_delay = 0.0  # seconds between chunks: slow enough to pause mid-transfer
+        self.hold_at: int | None = None  # stop sending at this offset until `release` is set
+        self.release = threading.Event()
         self.ranges: list[int] = []  # the start of every GET
         hub = self
 
@@ -61,11 +64,13 @@ class Hub:
                 if rng and rng.startswith("bytes="):
                     start = int(rng[6:].split("-")[0])
                 hub.ranges.append(start)
-                body = hub.data[start:]
+                body = memoryview(hub.data)[start:]
                 self._headers(len(body), 206 if start else 200)
                 try:
-                    for i in range(0, len(body), 16384):
-                        self.wfile.write(body[i : i + 16384])
+                    for i in range(0, len(body), hub.chunk):
+                        if hub.hold_at is not None and start + i >= hub.hold_at:
+                            hub.release.wait(60)
+                        self.wfile.write(body[i : i + hub.chunk])
                         if hub.chunk_delay:
                             time.sleep(hub.chunk_delay)
                 except (BrokenPipeError, ConnectionResetError):
@@ -78,6 +83,7 @@ class Hub:
         self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
 
     def close(self) -> None:
+        self.release.set()
         self.server.shutdown()
         self.server.server_close()
 
@@ -93,17 +99,81 @@ def offer(sha256: str | None = None) -> Offer:
     return Offer(REPO, FILE, "Tiny", 0, "MIT", "for tests", sha256)
 
 
+def poll(d: Download, timeout: float = 120) -> list[tuple[str, int, int | None, int, float]]:
+    """Poll `progress()` every 10 ms, as the window's timer does, until the download ends: one
+    (status, done_bytes, total_bytes, verified_bytes, seconds the call took) per call."""
+    calls = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        t0 = time.perf_counter()
+        s = d.progress()
+        calls.append((s.status, s.done_bytes, s.total_bytes, s.verified_bytes, time.perf_counter() - t0))
+        if not s.active:
+            return calls
+        time.sleep(0.01)
+    raise AssertionError(f"the download did not end within {timeout} s: {calls[-1]}")
+
+
+def statuses(calls: list[tuple[Any, ...]]) -> list[str]:
+    out: list[str] = []
+    for c in calls:
+        if not out or out[-1] != c[0]:
+            out.append(c[0])
+    return out
+
+
 def test_download_with_progress_writes_the_file_whole(hub: Hub, tmp_path: Path) -> None:
+    size = len(hub.data)
+    hub.hold_at = size // 2  # the server waits there until the test has seen the bytes move
     d = Download(offer(), tmp_path / "models", endpoint=hub.endpoint)
     d.start()
-    seen: list[int] = []
-    while d.progress().status in ("checking", "downloading"):
-        seen.append(d.state.done_bytes)
+    calls = [(d.state.status, d.state.done_bytes, d.state.total_bytes, 0, 0.0)]
+    deadline = time.monotonic() + 60
+    while not hub.release.is_set() and time.monotonic() < deadline:
+        s = d.progress()
+        calls.append((s.status, s.done_bytes, s.total_bytes, s.verified_bytes, 0.0))
+        if s.status == "downloading" and s.done_bytes > 0:
+            hub.release.set()
+        assert s.active, s.error
         time.sleep(0.01)
+    calls += poll(d)
     assert d.state.status == "done", d.state.error
+    # every status the child went through was reported, in order (progress() stops reading at each change)
+    assert statuses(calls) == ["checking", "downloading", "verifying", "done"]
+    done = [c[1] for c in calls]
+    assert done == sorted(done) and done[-1] == size  # bytes only ever grow, and end at the whole file
+    moving = [c for c in calls if c[0] == "downloading" and 0 < c[1] < size]
+    assert moving and all(c[2] == size for c in moving)  # seen mid-transfer, with the server's size
+    verifying = [c for c in calls if c[0] == "verifying"]
+    assert all(c[1] == size and 0 <= c[3] <= size for c in verifying)
     assert Path(d.state.path or "").read_bytes() == hub.data
-    assert d.state.total_bytes == len(hub.data)
+    assert d.state.total_bytes == size
     assert not d.part.exists()  # renamed when complete, nothing left over
+
+
+def test_verifying_a_large_file_never_stalls_the_poller(tmp_path: Path) -> None:
+    """The checksum of the whole file (~1 GB for the real model) is computed away from the thread that polls
+    `progress()` (the GUI thread, from a 10 ms timer): no call takes over 50 ms while the file is verified.
+    256 MB of zeros: SHA-256 of it takes 0.1-0.5 s, as long to hash as any other 256 MB."""
+    size = 256 * 2**20
+    hub = Hub(bytes(size))
+    hub.chunk = 2**20
+    try:
+        d = Download(offer(), tmp_path / "models", endpoint=hub.endpoint)
+        d.start()
+        calls = poll(d)
+    finally:
+        hub.close()
+    assert d.state.status == "done", d.state.error
+    names = [c[0] for c in calls]
+    # from the first "verifying" (or, were there none, the call that returned "done") to the end
+    during = calls[names.index("verifying") if "verifying" in names else -1 :]
+    slowest = max(c[4] for c in during)
+    assert slowest < 0.05, f"a progress() call took {slowest * 1000:.0f} ms while the file was verified"
+    assert "verifying" in names, statuses(calls)
+    hashed = [c[3] for c in during if c[0] == "verifying"]
+    assert hashed == sorted(hashed) and hashed[-1] <= size
+    assert d.target.stat().st_size == size and not d.part.exists()
 
 
 def test_pause_then_resume_continues_from_the_partial_file(hub: Hub, tmp_path: Path) -> None:
@@ -139,8 +209,8 @@ def test_checksum_mismatch_deletes_the_file_and_says_so(hub: Hub, tmp_path: Path
     d = Download(offer(sha256="0" * 64), tmp_path / "models", endpoint=hub.endpoint)
     d.start()
     s = d.wait(120)
-    assert s.status == "failed" and "checksum" in (s.error or "")
-    assert not d.target.exists()
+    assert s.status == "failed" and "checksum" in (s.error or "") and "deleted" in (s.error or "")
+    assert not d.target.exists() and not d.part.exists()
 
 
 def test_server_error_is_a_sentence(hub: Hub, tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ import pytest
 from app.engine import Engine, LlamaEngine
 from app.engine.openai_engine import OpenAIEngine
 
-members = {n for n in vars(Engine) if not n.startswith("_")}
+members = {n for n in [*vars(Engine), *Engine.__annotations__] if not n.startswith("_")}
 
 
 @pytest.fixture(params=["local", "server"])
