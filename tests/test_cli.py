@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,21 +11,9 @@ import pytest
 
 from app.summarize import Chapter
 from app.summarize.chapters import valid_chapter_list
-from tests.helpers import DATA, SEED_000, SEED_003, needs_seeds
+from tests.helpers import DATA, SEED_000, SEED_003, needs_seeds, recap
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def recap(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    return subprocess.run(
-        [sys.executable, "-m", "app", *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=env,
-        cwd=ROOT,
-    )
 
 
 def test_inspect_json_has_the_documented_fields() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.desktop import APP_ID, installed_paths
-from tests.test_cli import recap
+from tests.helpers import recap
 
 ROOT = Path(__file__).resolve().parent.parent
 

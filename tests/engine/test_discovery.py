@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from app.engine.discovery import default_roots, discover, inspect_model
-from tests.test_cli import recap
+from tests.helpers import recap
 
 
 def write_gguf(path: Path, arch: str, *, tensors: bool = True, **kv: object) -> Path:

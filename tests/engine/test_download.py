@@ -4,10 +4,7 @@
 
 from __future__ import annotations
 
-import hashlib
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -15,77 +12,9 @@ import pytest
 
 from app.engine import download as dl
 from app.engine.download import Download, Offer
+from tests.helpers import FILE, REPO, Hub
 
 pytest.importorskip("huggingface_hub", reason="huggingface_hub is not installed")
-
-REPO, FILE = "someone/Tiny-GGUF", "tiny-q8_0.gguf"
-
-
-class Hub:
-    """A loopback server for one file, with switches for the faults the tests need."""
-
-    def __init__(self, data: bytes, repo: str = REPO, file: str = FILE) -> None:
-        self.data = data
-        self.etag = hashlib.sha256(data).hexdigest()
-        self.fail_head = False
-        self.chunk = 16384  # bytes per write
-        self.chunk_delay = 0.0  # seconds between chunks: slow enough to pause mid-transfer
-        self.hold_at: int | None = None  # stop sending at this offset until `release` is set
-        self.release = threading.Event()
-        self.ranges: list[int] = []  # the start of every GET
-        hub = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *a: Any) -> None:
-                pass
-
-            def _headers(self, length: int, status: int = 200) -> None:
-                self.send_response(status)
-                self.send_header("X-Repo-Commit", "a" * 40)
-                self.send_header("ETag", f'"{hub.etag}"')
-                self.send_header("Content-Length", str(length))
-                self.send_header("Accept-Ranges", "bytes")
-                self.end_headers()
-
-            def do_HEAD(self) -> None:  # noqa: N802
-                if hub.fail_head:
-                    self.send_error(500)
-                elif not self.path.endswith(f"/{repo}/resolve/main/{file}"):
-                    self.send_error(404)
-                else:
-                    self._headers(len(hub.data))
-
-            def do_GET(self) -> None:  # noqa: N802
-                if not self.path.endswith(f"/{repo}/resolve/main/{file}"):
-                    self.send_error(404)
-                    return
-                start = 0
-                rng = self.headers.get("Range")
-                if rng and rng.startswith("bytes="):
-                    start = int(rng[6:].split("-")[0])
-                hub.ranges.append(start)
-                body = memoryview(hub.data)[start:]
-                self._headers(len(body), 206 if start else 200)
-                try:
-                    for i in range(0, len(body), hub.chunk):
-                        if hub.hold_at is not None and start + i >= hub.hold_at:
-                            hub.release.wait(60)
-                        self.wfile.write(body[i : i + hub.chunk])
-                        if hub.chunk_delay:
-                            time.sleep(hub.chunk_delay)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-        self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def close(self) -> None:
-        self.release.set()
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture

@@ -5,22 +5,17 @@ tokenizer for budgets, a full pipeline run, and Stop."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from app.engine import EngineError, GenerationCancelled, PromptTooLong
 from app.engine.openai_engine import OpenAIEngine
 from app.summarize import Failed, Finished, Options, Summarizer
 from app.transcript import read_file
-from tests.helpers import DATA
+from tests.helpers import DATA, free_port, serving
 
 pytest.importorskip("fastapi", reason="llama-cpp-python's server extra (fastapi, uvicorn) is not installed")
 pytest.importorskip(
@@ -28,54 +23,19 @@ pytest.importorskip(
 )
 
 
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextlib.contextmanager
-def _serving(model: Path, log: Path) -> Iterator[str]:
-    port = _port()
-    proc = subprocess.Popen(  # stderr to a file, not a pipe: an unread pipe fills up and stalls the server
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1"]
-        + ["--port", str(port), "--n_ctx", "4096"],
-        stdout=subprocess.DEVNULL,
-        stderr=open(log, "wb"),  # noqa: SIM115 (closed with the process)
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{url}/v1/models", timeout=1).status_code == 200:
-                    break
-            if proc.poll() is not None:
-                raise RuntimeError(log.read_text()[-2000:])
-            time.sleep(0.2)
-        yield url
-    finally:
-        proc.terminate()  # uvicorn waits for a running generation to end: kill it if it takes long
-        try:
-            proc.wait(5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
-
-
 @pytest.fixture
 def server(endless_model: Path, tmp_path: Path) -> Iterator[str]:
     """A server process per test, serving the model that writes until its cap (so Stop has something to stop).
     Per test: llama-cpp-python's server can stay locked after a client drops a stream (its own issue, not
     Recap's), which would make one test's Stop another test's hang."""
-    with _serving(endless_model, tmp_path / "server.log") as url:
+    with serving(endless_model, tmp_path / "server.log") as url:
         yield url
 
 
 @pytest.fixture
 def tiny_server(tiny_model: Path, tmp_path: Path) -> Iterator[str]:
     """The same with the model that ends its answers itself (a whole CLI run in seconds)."""
-    with _serving(tiny_model, tmp_path / "server.log") as url:
+    with serving(tiny_model, tmp_path / "server.log") as url:
         yield url
 
 
@@ -138,7 +98,7 @@ def test_stop_ends_the_stream_at_once(server: str) -> None:
 
 def test_no_server_is_a_sentence() -> None:
     async def go() -> None:
-        e = OpenAIEngine(f"http://127.0.0.1:{_port()}")
+        e = OpenAIEngine(f"http://127.0.0.1:{free_port()}")
         try:
             with pytest.raises(EngineError, match="did not answer"):
                 await e.load()
@@ -149,7 +109,7 @@ def test_no_server_is_a_sentence() -> None:
 
 
 def test_cli_summarizes_through_a_server(tiny_server: str) -> None:
-    from tests.test_cli import recap
+    from tests.helpers import recap
 
     r = recap("summarize", str(DATA / "premiere.txt"), "--server", tiny_server, "--format", "json")
     assert r.returncode == 0, r.stderr[-2000:]

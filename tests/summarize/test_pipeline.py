@@ -22,7 +22,7 @@ from app.summarize import (
 )
 from app.summarize.chapters import valid_chapter_list
 from app.transcript import read_file, read_text
-from tests.helpers import DATA
+from tests.helpers import DATA, Spy
 
 
 def collect(model, transcript, options=None, on_event=None):  # noqa: ANN001, ANN201
@@ -55,22 +55,6 @@ def test_single_window_takes_one_pass(tiny_model: Path) -> None:
     assert all(c.start_s in starts for c in r.chapters)
     assert r.summary == "".join(e.text for e in events if isinstance(e, SummaryDelta)).strip()
     assert r.stats.generated_tokens > 0 and r.stats.prompt_tokens > 0
-
-
-class Spy:
-    """The real engine, with every request recorded (prompt length + output reserve vs. context)."""
-
-    def __init__(self, engine: LlamaEngine) -> None:
-        self.e = engine
-        self.requests: list[tuple[int, int]] = []
-
-    def __getattr__(self, name: str):  # noqa: ANN204
-        return getattr(self.e, name)
-
-    async def stream(self, messages, *, max_tokens, grammar=None):  # noqa: ANN001, ANN201
-        async for p in self.e.stream(messages, max_tokens=max_tokens, grammar=grammar):
-            yield p
-        self.requests.append((self.e.last_stats.prompt_tokens, max_tokens))
 
 
 TOPICS = ["bread", "ovens", "coffee", "trains", "gardens", "violins", "glaciers", "taxes", "chess", "bees"]

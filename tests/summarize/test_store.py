@@ -17,8 +17,7 @@ from app.engine import LlamaEngine
 from app.summarize import Finished, Options, Summarizer
 from app.summarize.store import Store
 from app.transcript import read_file
-from tests.helpers import DATA
-from tests.summarize.test_pipeline import Spy
+from tests.helpers import DATA, Spy
 
 ROOT = Path(__file__).resolve().parents[2]
 

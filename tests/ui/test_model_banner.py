@@ -69,7 +69,7 @@ def test_first_run_downloads_the_recommended_model_on_request(
 
     from app.engine.download import RECOMMENDED
     from app.summarize.store import data_dir
-    from tests.engine.test_download import Hub
+    from tests.helpers import Hub
 
     hub = Hub(tiny_model.read_bytes(), RECOMMENDED.repo, RECOMMENDED.filename)
     monkeypatch.setenv("HF_ENDPOINT", hub.endpoint)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from tests.engine.test_openai_engine import _serving
+import pytest
+
 from tests.helpers import (
     DATA,
     drop,
     run_coro,
     run_until,
+    serving,
 )
 
 
@@ -45,7 +47,14 @@ def test_settings_can_point_the_window_at_a_model_server(make_window, aloop, tin
     the choice survives a restart."""
     from app.engine.openai_engine import OpenAIEngine
 
-    with _serving(tiny_model, tmp_path / "server.log") as url:
+    pytest.importorskip(
+        "fastapi", reason="llama-cpp-python's server extra (fastapi, uvicorn) is not installed"
+    )
+    pytest.importorskip(
+        "sse_starlette", reason="llama-cpp-python's server extra (sse-starlette) is not installed"
+    )
+
+    with serving(tiny_model, tmp_path / "server.log") as url:
         w = make_window()
         w.commands.settings.trigger()
         w._settings.server.setText(url)
