@@ -296,8 +296,18 @@ class LlamaEngine:
         if self._closed:
             raise EngineError("The model engine has been shut down.")
         fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        # the worker's result or exception is delivered to the awaiting coroutine, never lost on that thread
-        job = _Job(lambda job: call_and_settle(fut, lambda: work(job)))
+
+        def fn(job: _Job) -> None:
+            def body() -> Any:
+                try:
+                    return work(job)
+                finally:
+                    self._set_phase("idle")  # before the awaiting coroutine resumes: it finds the engine idle
+
+            # the worker's result or exception is delivered to the awaiting coroutine, never lost on that thread
+            call_and_settle(fut, body)
+
+        job = _Job(fn)
         with self._active_lock:
             self._active.add(job)
         self._jobs.put(job)

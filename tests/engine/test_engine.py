@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
 from app.engine import EngineError, GenerationCancelled, LlamaEngine, PromptTooLong
+from app.engine.bridge import settle
 from app.engine.gguf_header import read_header
 
 MSGS = [
@@ -26,6 +28,7 @@ def test_load_count_and_stream(tiny_model: Path) -> None:
         e = LlamaEngine(tiny_model)
         try:
             info = await e.load()
+            assert e.phase == "idle"  # load() returns once the worker is done with it
             assert info.n_ctx == 8192 and info.n_ctx_train == 8192 and info.chat_template
             assert info.n_threads >= 1
             assert await e.count_tokens(["", "hello world"]) == [
@@ -92,50 +95,79 @@ def test_prompt_too_long_is_refused_before_evaluation(tiny_model: Path) -> None:
     run(main())
 
 
-def _stop_during(model: Path, phase: str) -> tuple[float, float]:
-    """Stop when the engine enters `phase`; returns (seconds until the stream ended, until the engine was idle)."""
+def _stop_during(model: Path, phase: str) -> tuple[float, float, list[str], int]:
+    """Stop while llama.cpp is computing in `phase` ("prompt": evaluating the prompt, "generating": decoding a
+    token it wrote). No sleeps and no polling: llama.cpp's own abort callback, which it calls between the nodes
+    of the graph it is computing, tells the test that the computation is under way, and holds it there until
+    the loop has called stop(); the worker reports its phases through `on_phase`.
+    Returns (seconds from stop() until the stream ended, until the worker was idle, the phases the worker went
+    through, how many prompt tokens llama.cpp had evaluated when it stopped)."""
 
-    async def main() -> tuple[float, float]:
+    async def main() -> tuple[float, float, list[str], int]:
         e = LlamaEngine(model)
+        loop = asyncio.get_running_loop()
+        computing: asyncio.Future[None] = loop.create_future()
+        stop_called = threading.Event()
+        real_abort_check = e._should_abort
+
+        def abort_check(data: object) -> bool:  # llama.cpp's abort callback, on the worker thread
+            if e.phase == phase and not computing.done():
+                settle(computing, None)
+                stop_called.wait(30)  # llama.cpp stays mid-graph until Stop has been pressed
+            return real_abort_check(data)
+
+        e._should_abort = abort_check  # type: ignore[method-assign]  # installed by load()
         try:
             await e.load()
+            phases: list[str] = []
+            idle_at: list[float] = []
+
+            def on_phase(p: str) -> None:  # on the worker thread
+                phases.append(p)
+                if p == "idle":
+                    idle_at.append(time.perf_counter())
+
+            e.on_phase = on_phase
             long_msgs = [MSGS[0], {"role": "user", "content": "Hello there friends and family " * 200}]
             stopped_at: list[float] = []
 
             async def stopper() -> None:
-                while e.phase != phase:
-                    await asyncio.sleep(0.001)
-                await asyncio.sleep(0.05)
-                assert e.phase == phase, f"left {phase} before the stop: the test model is too fast"
+                await asyncio.wait_for(asyncio.shield(computing), 60)
                 stopped_at.append(time.perf_counter())
                 e.stop()
+                stop_called.set()
 
             task = asyncio.ensure_future(stopper())
             with pytest.raises(GenerationCancelled):
                 async for _ in e.stream(long_msgs, max_tokens=3000):
                     pass
             ended = time.perf_counter() - stopped_at[0]
-            while e.phase != "idle":
-                await asyncio.sleep(0.001)
-            idle = time.perf_counter() - stopped_at[0]
             await task
+            assert e.phase == "idle"  # the stream's end is reported once the worker is idle
+            idle = idle_at[0] - stopped_at[0]
+            evaluated = e._llm.n_tokens
+            e.on_phase = None
             # reusable afterwards
             text = "".join([p async for p in e.stream(MSGS, max_tokens=5)])
             assert e.last_stats.generated_tokens == 5 and text
-            return ended, idle
+            return ended, idle, phases, evaluated
         finally:
+            stop_called.set()
             await e.close()
 
     return run(main())
 
 
 def test_stop_during_prompt_evaluation_is_immediate(slow_model: Path) -> None:
-    ended, idle = _stop_during(slow_model, "prompt")
+    ended, idle, phases, evaluated = _stop_during(slow_model, "prompt")
+    assert phases == ["prompt", "idle"]  # stopped before a first token: the prompt was never finished
+    assert evaluated < 1000  # llama.cpp read at most a batch of the ~1,400-token prompt, not all of it
     assert ended < 0.5 and idle < 0.5, (ended, idle)
 
 
 def test_stop_during_generation_is_immediate(slow_model: Path) -> None:
-    ended, idle = _stop_during(slow_model, "generating")
+    ended, idle, phases, _ = _stop_during(slow_model, "generating")
+    assert phases == ["prompt", "generating", "idle"]
     assert ended < 0.5 and idle < 0.5, (ended, idle)
 
 

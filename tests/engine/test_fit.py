@@ -51,7 +51,47 @@ def test_engine_refuses_a_model_too_large_before_loading_it(
     asyncio.run(go())
 
 
-def test_gpu_offload_is_detected_from_the_installed_build() -> None:
-    import llama_cpp
+def _room_for(model: Path, tokens: int) -> int:
+    """Free memory for the model's file, work buffers and a KV cache of `tokens` tokens, from its real header."""
+    base = fit.plan(model, available=None)
+    return base.needed_bytes - base.kv_bytes_per_token * base.n_ctx + base.kv_bytes_per_token * tokens
 
-    assert fit.gpu_offload_supported() == bool(llama_cpp.llama_supports_gpu_offload())
+
+def test_short_memory_halves_the_context_llama_cpp_then_runs_with(
+    tiny_model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    room = _room_for(tiny_model, 6000)  # stand-in: a machine with room for 6,000 tokens, not 8,192
+    monkeypatch.setattr(fit, "available_memory", lambda: room)
+    engine = LlamaEngine(str(tiny_model))
+
+    async def go() -> tuple[int, int]:
+        try:
+            info = await engine.load()
+            return info.n_ctx, engine._llm.n_ctx()
+        finally:
+            await engine.close()
+
+    assert asyncio.run(go()) == (4096, 4096)  # the halved context is the one llama.cpp was given
+
+
+def test_a_context_the_user_chose_is_refused_rather_than_shrunk(tiny_model: Path) -> None:
+    room = _room_for(tiny_model, 6000)
+    assert fit.plan(tiny_model, available=room).n_ctx == 4096  # automatic: shrunk to fit
+    with pytest.raises(
+        EngineError, match=r"“.+\.gguf” needs about .* GB of memory with a 8,192-token context"
+    ):
+        fit.plan(tiny_model, want_ctx=8192, available=room)  # asked for: kept, and refused with the reason
+    assert fit.plan(tiny_model, want_ctx=8192, available=_room_for(tiny_model, 8192)).n_ctx == 8192
+
+
+def test_the_context_never_exceeds_the_trained_one_and_unknown_memory_refuses_nothing(
+    tiny_model: Path,
+) -> None:
+    trained = read_header(tiny_model).context_length
+    assert trained == 8192
+    assert fit.plan(tiny_model, want_ctx=32768, available=64 * 2**30).n_ctx == trained
+    assert fit.plan(tiny_model, want_ctx=2048, available=64 * 2**30).n_ctx == 2048
+    unknown = fit.plan(tiny_model, available=None)  # no figure for free memory: nothing is refused
+    assert unknown.n_ctx == 8192 and unknown.available_bytes is None
+    # what it needs: at least the whole file (memory-mapped, all read) and the KV cache of that context
+    assert unknown.needed_bytes > tiny_model.stat().st_size + unknown.kv_bytes_per_token * 8192
