@@ -328,6 +328,7 @@ def cmd_models(argv: list[str]) -> int:
 
 
 def cmd_summarize(argv: list[str]) -> int:
+    from .engine.fit import DEFAULT_CTX
     from .export import FORMATS
     from .transcript.files import expand_paths
 
@@ -350,7 +351,11 @@ def cmd_summarize(argv: list[str]) -> int:
     )
     ap.add_argument("--format", choices=list(FORMATS), default="markdown")
     ap.add_argument("--out", type=Path, help="folder for one output file per transcript (needed for several)")
-    ap.add_argument("--ctx", type=int, help="context size in tokens (default: min(8192, the model's))")
+    ap.add_argument(
+        "--ctx",
+        type=int,
+        help=f"context size in tokens (default: min({DEFAULT_CTX}, the model's, what memory allows))",
+    )
     ap.add_argument("--threads", type=int, help="CPU threads (default: physical cores)")
     ap.add_argument("--fps", type=float, default=30.0, help="frame rate of HH:MM:SS:FF timecodes")
     ap.add_argument("--window-tokens", type=int, help="transcript tokens per window (default 3000)")

@@ -194,3 +194,22 @@ def test_export_that_cannot_be_written_says_why(tiny_model: Path) -> None:
     assert r.returncode == 1
     assert "no timestamps" in r.stderr and "Traceback" not in r.stderr
     assert r.stdout == ""
+
+
+def test_ctx_and_threads_reach_the_engine(tiny_model: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process, to see the engine the CLI built (through app.engine.factory) and what llama.cpp ran with."""
+    from app import cli
+    from app.engine import factory
+
+    built = []
+    real = factory.make_engine
+
+    def recording(*a, **kw):  # noqa: ANN002, ANN003, ANN202
+        built.append(real(*a, **kw))
+        return built[-1]
+
+    monkeypatch.setattr(factory, "make_engine", recording)
+    args = ["summarize", str(DATA / "premiere.txt"), "--model", str(tiny_model), "--format", "json"]
+    assert cli.main([*args, "--ctx", "4096", "--threads", "1"]) == 0
+    (engine,) = built
+    assert engine.info.n_ctx == 4096 and engine.info.n_threads == 1

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from ..config import Config
 from ..engine.factory import gpu_layers
-from ..engine.fit import gpu_offload_supported
+from ..engine.fit import DEFAULT_CTX, gpu_offload_supported
 from ..engine.hardware import physical_cores
 
 CONTEXTS = [4096, 8192, 16384, 32768, 65536, 131072]
@@ -74,7 +74,7 @@ class SettingsDialog(QDialog):
         self.context = QComboBox()
         self.context.setAccessibleName("Context size")
         self.context.setToolTip(
-            "Tokens the model sees at once. Automatic: 8,192, or less when memory is short, never more than "
+            f"Tokens the model sees at once. Automatic: {DEFAULT_CTX:,}, or less when memory is short, never more than "
             "the model was trained for. Larger takes more memory."
         )
         self.context.addItem("Automatic (from the model and free memory)", None)
