@@ -10,8 +10,11 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -71,6 +74,67 @@ def isolated_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
     for var in ("HF_HOME", "HF_HUB_CACHE", "OLLAMA_MODELS", "XDG_DATA_HOME", "LOCALAPPDATA", "APPDATA"):
         monkeypatch.delenv(var, raising=False)
     return d
+
+
+@pytest.fixture(autouse=True)
+def nothing_left_behind(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail a test that leaves one of Recap's threads (`recap-*`: the model, a server stream), an active
+    QTimer or a top-level widget alive after its fixtures have ended (napari's suite does the same)."""
+    import threading
+    import weakref
+
+    threads = set(threading.enumerate())
+    timers: list[weakref.ref[Any]] = []
+    widgets: set[int] = set()
+    qt = "PySide6.QtCore" in sys.modules
+    if qt:
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QApplication
+
+        start = QTimer.start
+
+        def tracked_start(self: Any, *args: Any) -> None:
+            timers.append(weakref.ref(self))
+            start(self, *args)
+
+        QTimer.start = tracked_start  # type: ignore[method-assign]
+        app = QApplication.instance()
+        widgets = {id(w) for w in app.topLevelWidgets()} if isinstance(app, QApplication) else set()
+    try:
+        yield
+    finally:
+        if qt:
+            QTimer.start = start  # type: ignore[method-assign]
+    left = []
+    deadline = time.monotonic() + 10  # a model thread ends within moments of close(); a hang would not
+    while time.monotonic() < deadline:
+        alive = [
+            t
+            for t in threading.enumerate()
+            if t not in threads and t.name.startswith("recap-") and t.is_alive()
+        ]
+        if not alive:
+            break
+        time.sleep(0.02)
+    left += [f"thread {t.name}" for t in alive]
+    if qt:
+        import shiboken6
+        from PySide6.QtCore import QCoreApplication, QEvent
+        from PySide6.QtWidgets import QApplication
+
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # what deleteLater() asked
+            left += [
+                f"widget {type(w).__name__} “{w.windowTitle()}”"
+                for w in app.topLevelWidgets()
+                if id(w) not in widgets and shiboken6.isValid(w)
+            ]
+        for ref in timers:
+            t = ref()
+            if t is not None and shiboken6.isValid(t) and t.isActive():
+                left.append(f"active QTimer (interval {t.interval()} ms, parent {type(t.parent()).__name__})")
+    assert not left, "left behind: " + "; ".join(left)
 
 
 @pytest.fixture

@@ -149,6 +149,8 @@ class ModelBanner(QFrame):
         elif s.status == "verifying":
             self._show_transfer(True)
             self.pause_button.setEnabled(False)
+            if s.total_bytes:
+                self.download_bar.setValue(int(1000 * s.verified_bytes / s.total_bytes))
             self.text.setText(f"Verifying {name}…")
         elif s.status == "paused":
             self.pause_button.setText("Resume")

@@ -174,7 +174,7 @@ class ModelController(QObject):
         if d is None:
             return
         s: State = d.progress()
-        if s.status not in ("checking", "downloading", "verifying"):
+        if not s.active:
             self._poll.stop()
             if s.status == "cancelled" or (s.status == "done" and s.path):
                 self.downloading = None
