@@ -328,6 +328,8 @@ class LlamaEngine:
             return self.info
         if self._loading is None or (self._loading.done() and self._loading.exception() is not None):
             _job, self._loading = self._submit(lambda _job: self._load_now())
+            # its failure is read here too, so that one nobody waits for any more is not reported as lost
+            self._loading.add_done_callback(lambda f: f.cancelled() or f.exception())
         return await asyncio.shield(self._loading)
 
     @property

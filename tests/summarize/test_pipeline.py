@@ -197,6 +197,54 @@ def test_stop_yields_cancelled_and_engine_is_reusable(slow_model: Path) -> None:
     assert isinstance(events[-1], Cancelled)
     assert events[-1].chapters  # what was found before the stop is kept
     assert not any(isinstance(e, (Finished, Failed)) for e in events)
+    partial = events[-1].partial  # the same as a Result, for the window and the history
+    assert partial is not None and partial.chapters == events[-1].chapters
+    assert "Partial result" in partial.notes[0] and partial.model == slow_model.name
+
+
+class HeldLoad:
+    """The real engine, whose load() waits for the test to open a gate first (a load that takes long, as a 5 GB
+    model's does, without needing one)."""
+
+    def __init__(self, engine: LlamaEngine) -> None:
+        self.e = engine
+        self.gate = asyncio.Event()
+
+    def __getattr__(self, name: str):  # noqa: ANN204
+        return getattr(self.e, name)
+
+    async def load(self):  # noqa: ANN201
+        await self.gate.wait()
+        return await self.e.load()
+
+
+def test_stop_while_the_model_loads_ends_the_run_at_once_and_the_load_goes_on(tiny_model: Path) -> None:
+    t = read_file(DATA / "premiere.txt")
+
+    async def main() -> tuple[list[object], float]:
+        import time
+
+        held = HeldLoad(LlamaEngine(tiny_model))
+        summarizer = Summarizer(held)  # type: ignore[arg-type]
+        events: list[object] = []
+        async with contextlib.aclosing(summarizer.run(t)) as evs:
+            async for ev in evs:
+                events.append(ev)
+                if isinstance(ev, Progress) and ev.stage == "Loading model":
+                    # stop once the run is waiting for the load, which will not end by itself
+                    asyncio.get_running_loop().call_later(0.05, summarizer.stop)
+                    t0 = time.perf_counter()
+        took = time.perf_counter() - t0
+        assert not held.e.loaded  # the run ended while the load was still held
+        held.gate.set()
+        info = await held.load()  # the engine itself is fine: whoever waits next gets it
+        assert info.n_ctx > 0
+        await held.e.close()
+        return events, took
+
+    events, took = asyncio.run(asyncio.wait_for(main(), 30))  # a run that ignored the stop would wait forever
+    assert isinstance(events[-1], Cancelled) and events[-1].partial is None  # nothing was read yet
+    assert took < 2.0  # gross limit: the stop came after 0.05 s; without it the run would wait forever
 
 
 def test_model_context_too_small_is_a_clear_failure(tiny_model: Path) -> None:
