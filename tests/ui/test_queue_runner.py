@@ -13,6 +13,8 @@ from tests.helpers import (
     DATA,
     drop,
     episodes,
+    fast_options,
+    run_coro,
     run_until,
 )
 
@@ -87,3 +89,72 @@ def test_bad_file_shows_error_and_next_file_still_runs(make_window, aloop, tiny_
     w.file_list.select(w.jobs.jobs[0].id)
     assert w.header.message.isVisible() and "MP3" in w.header.message.text()
     assert "Failed" in w.file_list.item(0).text()
+
+
+def _runner(aloop, engine, store=None):  # noqa: ANN001, ANN202
+    from app.jobs import JobQueue
+    from app.ui.queue_runner import QueueRunner
+
+    queue = JobQueue(save=None)
+    holder = {"engine": engine}
+    runner = QueueRunner(aloop, queue, lambda: holder["engine"], fast_options, lambda: store)
+    events: list[tuple[str, object]] = []
+    runner.jobChanged.connect(lambda job, detail: events.append(("state", f"{job.state}")))
+    runner.chapterFound.connect(lambda job, ch: events.append(("chapter", ch.title)))
+    runner.jobFinished.connect(lambda job: events.append(("finished", f"{job.state}")))
+    runner.idle.connect(lambda: events.append(("idle", None)))
+    return runner, queue, holder, events
+
+
+def test_runner_signals_a_whole_run_in_order(aloop, tiny_model) -> None:  # noqa: ANN001
+    from app.engine import LlamaEngine
+
+    engine = LlamaEngine(tiny_model)
+    runner, queue, _, events = _runner(aloop, engine)
+    queue.add([str(DATA / "premiere.txt")])
+    runner.start()
+    assert runner.task is not None
+    run_until(aloop, lambda: ("idle", None) in events, timeout=60)
+    states = [e[1] for e in events if e[0] == "state"]
+    assert states[:2] == ["reading", "running"] and states[-1] == "done"
+    kinds = [e[0] for e in events]
+    assert "chapter" in kinds and kinds.index("chapter") < kinds.index("finished") < kinds.index("idle")
+    job = queue.jobs[0]
+    assert job.result is not None and [c.title for c in job.result.chapters] == [
+        e[1] for e in events if e[0] == "chapter"
+    ]
+    assert runner.task is None and not runner.busy
+    run_coro(aloop, engine.close())
+
+
+def test_runner_without_a_model_waits_and_goes_on_when_one_comes(aloop, tiny_model) -> None:  # noqa: ANN001
+    from app.engine import LlamaEngine
+
+    runner, queue, holder, events = _runner(aloop, None)
+    queue.add([str(DATA / "premiere.txt")])
+    runner.start()
+    run_until(aloop, lambda: queue.jobs[0].state == "needs-model")
+    assert queue.jobs[0].transcript is not None  # read meanwhile, shown to the user
+    holder["engine"] = engine = LlamaEngine(tiny_model)
+    runner.release_needs_model()
+    run_until(aloop, lambda: queue.jobs[0].state == "done", timeout=60)
+    run_coro(aloop, engine.close())
+
+
+def test_runner_stop_shows_at_once_and_the_partial_result_follows(aloop, slow_model) -> None:  # noqa: ANN001
+    from app.engine import LlamaEngine
+
+    engine = LlamaEngine(slow_model)
+    runner, queue, _, events = _runner(aloop, engine)
+    queue.add([str(DATA / "premiere.txt"), str(DATA / "named_speakers.txt")])
+    runner.start()
+    job, second = queue.jobs
+    run_until(aloop, lambda: bool(job.chapters) and engine.phase == "generating", timeout=120)
+    so_far = runner.partial(job)  # while it runs: what the pipeline has
+    assert so_far is not None and so_far.chapters == tuple(job.chapters)
+    runner.stop()
+    assert (job.state, second.state, runner.busy) == ("stopped", "stopped", False)
+    run_until(aloop, lambda: ("idle", None) in events, timeout=10)
+    assert job.result is not None and "Partial result" in job.result.notes[0]
+    assert ("finished", "stopped") in events and second.transcript is None  # the line stopped with it
+    run_coro(aloop, engine.close())
