@@ -105,27 +105,18 @@ def test_summarize_bad_inputs_exit_nonzero_with_one_line(tmp_path: Path, tiny_mo
     assert r.returncode == 2 and "no model" in r.stderr
 
 
-def test_import_contract() -> None:
-    """app.transcript, app.summarize, app.engine, app.export and the CLI's headless path never import Qt;
-    llama_cpp is imported by app/engine only."""
+def test_headless_imports_load_no_qt_and_no_llama_cpp() -> None:
+    """Importing the headless parts (what `recap summarize` needs) loads neither Qt nor qasync, and llama_cpp
+    only with the model. Which module may import which is the import contract's (pyproject.toml, lint-imports
+    in tests/test_code_quality.py); this is what actually ends up loaded."""
     code = (
-        "import sys, app.transcript, app.summarize, app.engine, app.export, app.cli, app.config\n"
+        "import sys, app.transcript, app.summarize, app.engine, app.export, app.cli, app.config, app.jobs\n"
         "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', 'qasync'))]\n"
         "assert not bad, bad\n"
         "assert 'llama_cpp' not in sys.modules  # loaded lazily, with the model\n"
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0, r.stderr
-    import ast
-
-    for path in (ROOT / "app").rglob("*.py"):
-        tree = ast.parse(path.read_text())
-        names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-        names |= {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
-        if any(n.split(".")[0] == "llama_cpp" for n in names):
-            assert path.parent.name == "engine", f"{path} imports llama_cpp"
-        if any(n.split(".")[0] == "PySide6" for n in names):
-            assert path.parent.name == "ui", f"{path} imports PySide6"
 
 
 def _episode(i: int) -> str:
