@@ -146,6 +146,20 @@ class Titler:
             self.counts.salvaged += 1
         return t, again
 
+    def proposed(self, title: str, first: int, stop: int) -> str | None:
+        """A title the model proposed with its own chapter start (chapters="model"), for the units first..stop:
+        kept when it passes the checks, else replaced by that stretch's keywords (counted); None for the topic
+        of an earlier chapter continuing (no new chapter)."""
+        t, problem = self.check(title)
+        if problem == "duplicate":
+            return None
+        if problem is not None:
+            self.count(problem)
+            t = self.keyword_title_of(first, stop) or t
+            self.counts.from_keywords += 1
+        self.titles.append(t)
+        return t
+
     def accept(self, title: str) -> None:
         """A title decided earlier (a resumed window) joins the list the duplicate check compares against."""
         self.titles.append(title)

@@ -397,15 +397,9 @@ class Summarizer:
         out = []
         by_start = {u.start_s: w.first + i for i, u in enumerate(units)}
         for start_s, title in parse_chapter_lines(text, starts):
-            t, problem = titler.check(title)
-            if problem == "duplicate":
-                continue  # the topic of an earlier chapter, continuing: no new chapter
-            if problem is not None:
-                titler.count(problem)
-                t = titler.keyword_title_of(by_start.get(start_s, w.first), w.stop) or t
-                titler.counts.from_keywords += 1
-            titler.titles.append(t)
-            out.append(f"[{stamp(start_s)}] {t}\n")
+            t = titler.proposed(title, by_start.get(start_s, w.first), w.stop)
+            if t is not None:
+                out.append(f"[{stamp(start_s)}] {t}\n")
         return "".join(out)
 
     # ---- requests ----------------------------------------------------------------------------------------------

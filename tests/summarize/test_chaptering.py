@@ -63,3 +63,24 @@ def test_a_salvaged_title_saves_the_retry() -> None:
     assert second and second != first and "podcast" not in second.lower()
     c = titler.counts
     assert (c.echo, c.salvaged, c.retried, c.from_keywords) == (3, 1, 1, 1)
+
+
+def test_a_proposed_title_is_kept_replaced_by_keywords_or_dropped_as_a_continuation() -> None:
+    """chapters="model": the model's own `[hh:mm:ss] Title` lines pass the same checks."""
+    units = [
+        Segment(float(i * 30), float(i * 30 + 29), "Jens", f"sourdough starter feeding {i}") for i in range(8)
+    ]
+    units += [
+        Segment(float(i * 30), float(i * 30 + 29), "Jens", f"oven steam crust {i}") for i in range(8, 16)
+    ]
+    titler = Titler(units, [0], INSTRUCTIONS, prompts.SYSTEM, ["Jens"])
+    assert titler.proposed("Feeding the starter", 0, 8) == "Feeding the starter"
+    assert titler.proposed("Feeding the starter", 8, 16) is None  # the same topic again: no new chapter
+    replaced = titler.proposed("Jens: well, you know", 8, 16)  # a speaker's words, not a title
+    assert (
+        replaced is not None
+        and "Jens" not in replaced
+        and {"oven", "steam", "crust"} & set(replaced.lower().split())
+    )
+    assert titler.titles == ["Feeding the starter", replaced]
+    assert titler.counts.from_keywords == 1 and titler.counts.reasons
