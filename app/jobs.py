@@ -53,6 +53,7 @@ class Job:
     result: Result | None = None
     notices: list[str] = field(default_factory=list)
     stage: str = ""  # what the run is doing now, in words
+    run: str | None = None  # where its result is kept in the store (edits are saved there)
 
     @property
     def name(self) -> str:
@@ -65,7 +66,7 @@ class Job:
     def reset(self) -> None:
         """Back in line for a fresh run (Summarize again): what the last run wrote is dropped."""
         self.state, self.error, self.stage = JobState.WAITING, None, ""
-        self.chapters, self.summary, self.result, self.notices = [], "", None, []
+        self.chapters, self.summary, self.result, self.notices, self.run = [], "", None, [], None
 
 
 def queue_path() -> Path:
@@ -128,9 +129,10 @@ class JobQueue:
         self.persist()
         return new, skipped
 
-    def add_result(self, path: str, result: Result, partial: bool) -> Job:
+    def add_result(self, path: str, result: Result, partial: bool, run: str | None = None) -> Job:
         """A finished result (from the history) shown as a job of its own; nothing runs for it."""
         job = self._new(path)
+        job.run = run
         job.result, job.summary, job.chapters = result, result.summary, list(result.chapters)
         job.state = JobState.STOPPED if partial else JobState.DONE
         return job

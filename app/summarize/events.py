@@ -52,6 +52,12 @@ class Result:
     stats: Stats
     notes: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    # Set when a person edited the chapters: the model's own list, one click away (Revert).
+    original_chapters: tuple[Chapter, ...] | None = None
+
+    @property
+    def edited(self) -> bool:
+        return self.original_chapters is not None
 
     def chapter_end(self, i: int) -> float:
         """Where chapter i ends: its own end if known, else the next chapter's start, else the transcript's end."""

@@ -167,6 +167,11 @@ class Summarizer:
         if self._stopped:
             raise GenerationCancelled()
 
+    @property
+    def run_key(self) -> str | None:
+        """The last run's key in the store (where its result is kept), once known; None without a store."""
+        return self.state.cache.key if self.state is not None else None
+
     def partial_result(self) -> Result | None:
         """What the current (or last) run has so far, as a Result marked partial; None before anything."""
         st = self.state

@@ -21,6 +21,8 @@ log = logging.getLogger(__name__)
 class NullCache:
     """No store: nothing is found and nothing is kept."""
 
+    key: str | None = None  # the run's key in the store
+
     def result(self) -> Result | None:
         return None
 

@@ -19,7 +19,7 @@ import json
 import os
 import sqlite3
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -126,20 +126,12 @@ class Store:
         preset: str | None = None,
         settings: dict[str, Any] | None = None,
     ) -> None:
-        """Keep a result (a partial one replaces nothing finished: a finished run is never downgraded)."""
-        data = json.dumps(
-            {
-                "title": r.title,
-                "duration_s": r.duration_s,
-                "timing": r.timing,
-                "model": r.model,
-                "chapters": [asdict(c) for c in r.chapters],
-                "summary": r.summary,
-                "stats": asdict(r.stats),
-                "notes": list(r.notes),
-                "warnings": list(r.warnings),
-            }
-        )
+        """Keep a result (a partial one replaces nothing finished: a finished run is never downgraded). A run
+        whose chapters a person edited keeps the edits when the model writes the same result again."""
+        kept = self.get_any(run)
+        if kept is not None and kept.edited and kept.original_chapters == r.chapters:
+            r = replace(r, chapters=kept.chapters, original_chapters=kept.original_chapters)
+        data = _result_json(r)
         now = time.time()
         with self.db:
             self.db.execute("BEGIN")
@@ -164,6 +156,23 @@ class Store:
                     now,
                 ),
             )
+
+    def put_edited(self, run: str, r: Result) -> None:
+        """The same run's result with the chapters a person edited (or reverted): everything else is kept."""
+        with self.db:
+            self.db.execute(
+                "UPDATE runs SET result=?, title=?, search=?, updated=? WHERE run=?",
+                (_result_json(r), r.title, _search_text(self.source_of(run), r), time.time(), run),
+            )
+
+    def source_of(self, run: str) -> str | None:
+        row = self.db.execute("SELECT source FROM runs WHERE run=?", (run,)).fetchone()
+        return row[0] if row else None
+
+    def get_any(self, run: str) -> Result | None:
+        """The run's result, finished or partial."""
+        row = self.db.execute("SELECT result FROM runs WHERE run=?", (run,)).fetchone()
+        return _result_from_json(row[0]) if row else None
 
     def get_result(self, run: str) -> Result | None:
         """A finished result (partial ones are history, never served as a finished run)."""
@@ -211,13 +220,38 @@ class HistoryEntry:
     partial: bool
     created: float  # Unix time of the first result of this run
     updated: float  # Unix time of the latest
+    edited: bool = False  # a person edited its chapters
 
 
-_ENTRY_COLUMNS = "run, source, title, model, preset, partial, created, COALESCE(updated, created)"
+_ENTRY_COLUMNS = (
+    "run, source, title, model, preset, partial, created, COALESCE(updated, created), "
+    "json_extract(result, '$.original_chapters') IS NOT NULL"
+)
 
 
 def _entry(row: tuple[Any, ...]) -> HistoryEntry:
-    return HistoryEntry(row[0], row[1], row[2] or "", row[3] or "", row[4], bool(row[5]), row[6], row[7])
+    return HistoryEntry(
+        row[0], row[1], row[2] or "", row[3] or "", row[4], bool(row[5]), row[6], row[7], bool(row[8])
+    )
+
+
+def _result_json(r: Result) -> str:
+    return json.dumps(
+        {
+            "title": r.title,
+            "duration_s": r.duration_s,
+            "timing": r.timing,
+            "model": r.model,
+            "chapters": [asdict(c) for c in r.chapters],
+            "summary": r.summary,
+            "stats": asdict(r.stats),
+            "notes": list(r.notes),
+            "warnings": list(r.warnings),
+            "original_chapters": (
+                None if r.original_chapters is None else [asdict(c) for c in r.original_chapters]
+            ),
+        }
+    )
 
 
 def _search_text(source: str | None, r: Result) -> str:
@@ -237,4 +271,9 @@ def _result_from_json(blob: str) -> Result:
         stats=Stats(**d["stats"]),
         notes=tuple(d["notes"]),
         warnings=tuple(d["warnings"]),
+        original_chapters=(
+            None
+            if d.get("original_chapters") is None
+            else tuple(Chapter(**c) for c in d["original_chapters"])
+        ),
     )

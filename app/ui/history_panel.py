@@ -74,6 +74,7 @@ class HistoryPanel(QWidget):
         self.list.clear()
         for e in self.entries():
             detail = f"{_when(e.updated)} · {e.model}" + (" · stopped part-way" if e.partial else "")
+            detail += " · chapters edited" if e.edited else ""
             row = QListWidgetItem(f"{e.title}\n{detail}")
             row.setData(Qt.ItemDataRole.UserRole, e.run)
             row.setToolTip(e.source or e.title)

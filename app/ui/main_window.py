@@ -87,7 +87,7 @@ class MainWindow(QMainWindow):
         self.commands.appearance[self.theme.choice if self.theme else "system"].setChecked(True)
         splitters = {
             "outer": self.outer_split,
-            "content": self.content_split,
+            "content": self.workspace.content_split,
             "right": self.workspace.right_split,
         }
         self.layout_memory = LayoutMemory(self.config, self, splitters, self.history_dock)
@@ -105,20 +105,15 @@ class MainWindow(QMainWindow):
     def _build(self) -> None:
         self.commands = WindowActions(self)
         self.exports = ExportMenus(self, self.current_result)
-        self.commands.build_menus(self, self.exports)
+        self.workspace = Workspace(self.exports)
+        ws = self.workspace
+        editor = ws.chapter_editor
+        self.commands.build_menus(self, self.exports, [editor.undo_action, editor.redo_action])
         self.picker = PresetPicker(self.config, self.base_options.preset, self.base_options.language)
         self.model_label = ModelLabel(self.models)
         self.commands.build_toolbar(self, self.picker, self.model_label)
         self.banner = ModelBanner(self.models)
         self.file_list = FileQueue()
-        self.stack = self.workspace = Workspace(self.exports)
-        ws = self.workspace  # its parts, by name
-        self.drop_zone, self.header, self.content_split = ws.drop_zone, ws.header, ws.content_split
-        self.transcript_view, self.chapter_list, self.summary_view = (
-            ws.transcript_view,
-            ws.chapter_list,
-            ws.summary_view,
-        )
         self.outer_split = QSplitter(Qt.Orientation.Horizontal)
         self.outer_split.addWidget(self.file_list)
         self.outer_split.addWidget(ws)
@@ -153,11 +148,12 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, c=choice: self.set_appearance(c))
         self.picker.saved.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.banner.chooseFile.connect(self.choose_model_dialog)
-        self.file_list.selected.connect(lambda job_id: self._select(self.jobs.get(job_id)))
+        self.file_list.selected.connect(lambda job_id: self.show_job(self.jobs.get(job_id)))
         self.file_list.reordered.connect(self.jobs.reorder)
-        self.drop_zone.openRequested.connect(self.open_dialog)
+        self.workspace.drop_zone.openRequested.connect(self.open_dialog)
         self.history.opened.connect(self.open_history)
         self.progress.stopRequested.connect(self.stop)
+        self.workspace.chapter_editor.edited.connect(self._chapters_edited)
 
         m.replacing.connect(lambda: r.stop() if r.busy else None)
         m.changed.connect(self._sync_actions)
@@ -249,7 +245,7 @@ class MainWindow(QMainWindow):
             )
 
     def dragEnterEvent(self, e: QDragEnterEvent) -> None:  # noqa: N802 (Qt override)
-        why = self.drop_zone.drag_entered(e.mimeData().urls())
+        why = self.workspace.drop_zone.drag_entered(e.mimeData().urls())
         if why is None:
             e.acceptProposedAction()
         else:
@@ -257,10 +253,10 @@ class MainWindow(QMainWindow):
             e.ignore()
 
     def dragLeaveEvent(self, e: QEvent) -> None:  # noqa: N802
-        self.drop_zone.set_hover(False)
+        self.workspace.drop_zone.set_hover(False)
 
     def dropEvent(self, e: QDropEvent) -> None:  # noqa: N802
-        self.drop_zone.set_hover(False)
+        self.workspace.drop_zone.set_hover(False)
         paths = [u.toLocalFile() for u in e.mimeData().urls() if u.isLocalFile()]
         if paths:
             e.acceptProposedAction()
@@ -268,11 +264,9 @@ class MainWindow(QMainWindow):
 
     # ---- what is shown -----------------------------------------------------------------------------------------
 
-    def _select(self, job: Job | None) -> None:
-        if job is not None:
-            self.show_job(job)
-
-    def show_job(self, job: Job) -> None:
+    def show_job(self, job: Job | None) -> None:
+        if job is None:
+            return
         self.current = job
         self.workspace.show_job(job)
         self._sync_actions()
@@ -290,6 +284,14 @@ class MainWindow(QMainWindow):
             detail = detail or "Paused"
         self.file_list.set_state(job.id, job.name, job.state, detail)
         self._sync_actions()
+
+    def _chapters_edited(self, job: Job) -> None:
+        """Edits are kept with the result in the history (and so reach every export and the next opening)."""
+        store = self._store()
+        if store is not None and job.run is not None and job.result is not None:
+            store.put_edited(job.run, job.result)
+        self.history_dock.changed()
+        self.exports.update_enabled()
 
     def _job_finished(self, _job: Job) -> None:
         self.history_dock.changed()
@@ -336,7 +338,7 @@ class MainWindow(QMainWindow):
             self.history.refresh()
             return None
         entry, result = got
-        job = self.jobs.add_result(entry.source or entry.title, result, entry.partial)
+        job = self.jobs.add_result(entry.source or entry.title, result, entry.partial, entry.run)
         self._add_row(job, "From the history" + (" (stopped part-way)" if entry.partial else ""))
         self.file_list.select(job.id)
         self.show_job(job)
@@ -345,7 +347,7 @@ class MainWindow(QMainWindow):
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
         else:
-            self.header.show_missing(result.title, entry.source)
+            self.workspace.header.show_missing(result.title, entry.source)
         return job
 
     async def _read_for(self, job: Job) -> None:

@@ -173,9 +173,11 @@ class QueueRunner(QObject):
         if isinstance(ev, Cancelled):
             if job.state == JobState.STOPPED:  # a pause (back in line) keeps no partial result
                 job.result = ev.partial
+                job.run = self._summarizer.run_key if self._summarizer else None
             return
         if isinstance(ev, Finished):
             job.result, job.summary, job.chapters = ev.result, ev.result.summary, list(ev.result.chapters)
+            job.run = self._summarizer.run_key if self._summarizer else None
             s = ev.result.stats
             self._set(job, JobState.DONE, f"Done · {len(job.chapters)} chapters")
             self.idleText.emit(

@@ -71,5 +71,12 @@ class TranscriptView(QPlainTextEdit):
         self.highlighted = i
         return i
 
+    def selected_start(self) -> float | None:
+        """Where the line the user put the cursor on (clicked, or moved to with the keys) starts."""
+        if not self._starts:
+            return None
+        i = self.textCursor().blockNumber()
+        return self._starts[i] if 0 <= i < len(self._starts) else None
+
     def first_visible_segment(self) -> int:
         return self.firstVisibleBlock().blockNumber()

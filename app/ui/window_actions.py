@@ -66,7 +66,7 @@ class WindowActions(QObject):
             group.addAction(a)
             self.appearance[choice] = a
 
-    def build_menus(self, window: QMainWindow, exports: ExportMenus) -> None:
+    def build_menus(self, window: QMainWindow, exports: ExportMenus, undo: list[QAction]) -> None:
         menu = window.menuBar()
         file_menu = menu.addMenu("&File")
         file_menu.addActions([self.open, self.model, self.settings])
@@ -75,6 +75,8 @@ class WindowActions(QObject):
         file_menu.addSeparator()
         file_menu.addAction(self.quit)
         edit_menu = menu.addMenu("&Edit")
+        edit_menu.addActions(undo)
+        edit_menu.addSeparator()
         edit_menu.addAction(exports.copy_summary_action)
         edit_menu.addMenu(exports.copy_menu)
         view_menu = menu.addMenu("&View")

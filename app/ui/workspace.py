@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from ..jobs import Job, JobState
 from ..summarize import Chapter
-from .chapter_list import ChapterList
+from .chapter_editor import ChapterEditor
 from .drop_zone import DropZone
 from .export_menu import ExportMenus
 from .file_header import FileHeader
@@ -65,7 +65,8 @@ class Workspace(QStackedWidget):
         self.drop_zone = DropZone()
         self.header = FileHeader()
         self.transcript_view = TranscriptView()
-        self.chapter_list = ChapterList()
+        self.chapter_editor = ChapterEditor(self.transcript_view.selected_start)
+        self.chapter_list = self.chapter_editor.list
         self.summary_view = SummaryView()
         self.chapter_list.seek.connect(self.transcript_view.seek)
         self.summary_view.seek.connect(self.transcript_view.seek)
@@ -76,7 +77,7 @@ class Workspace(QStackedWidget):
         head.addWidget(self.copy_button)
         head.addWidget(self.export_button)
         self.right_split = QSplitter(Qt.Orientation.Vertical)
-        self.right_split.addWidget(_column(head, self.chapter_list))
+        self.right_split.addWidget(_column(head, self.chapter_editor))
         self.right_split.addWidget(_column(QLabel("<b>Summary</b>"), self.summary_view))
         self.right_split.setSizes([260, 440])
         self.content_split = QSplitter(Qt.Orientation.Horizontal)
@@ -93,7 +94,7 @@ class Workspace(QStackedWidget):
         self.job = job
         est = job.transcript is not None and job.transcript.timing == "estimated"
         self.transcript_view.set_transcript(job.transcript)
-        self.chapter_list.set_chapters(job.chapters, est)
+        self.chapter_editor.show_job(job)
         self.summary_view.set_text(job.summary, est)
         self._placeholder(job)
         self.header.show_job(job)
@@ -113,6 +114,8 @@ class Workspace(QStackedWidget):
     def _changed(self, job: Job, _detail: str) -> None:
         if job is self.job:
             self._placeholder(job)
+            if job.state != JobState.RUNNING:
+                self.chapter_editor.refresh()  # a result to edit, or none
 
     def _read(self, job: Job) -> None:
         if job is self.job:
@@ -128,11 +131,12 @@ class Workspace(QStackedWidget):
 
     def _chapter_found(self, job: Job, chapter: Chapter) -> None:
         if job is self.job:
-            self.chapter_list.add_chapter(chapter)
+            self.chapter_editor.add_chapter(chapter)
 
     def _finished(self, job: Job) -> None:
         if job is not self.job:
             return
+        self.chapter_editor.refresh()
         if job.state == JobState.DONE:
             self.summary_view.set_text(job.summary, self.summary_view.estimated)
         else:

@@ -307,8 +307,8 @@ class PaintSpy(QObject):
             paints.append(time.perf_counter())
         return False
 spy = PaintSpy()
-w.summary_view.viewport().installEventFilter(spy)
-w.summary_view.trace = []
+w.workspace.summary_view.viewport().installEventFilter(spy)
+w.workspace.summary_view.trace = []
 async def main():
     timer.start()
     w.set_model(sys.argv[1])
@@ -329,7 +329,7 @@ async def main():
 with loop:
     start, state = loop.run_until_complete(main())
 print(json.dumps({"ticks": ticks, "paints": paints, "emitted": w.models.engine.trace if w.models.engine else [],
-                  "shown": w.summary_view.trace, "summary_start": start, "state": state}))
+                  "shown": w.workspace.summary_view.trace, "summary_start": start, "state": state}))
 """
 
 

@@ -24,10 +24,18 @@ def test_drop_zone_highlights_and_refuses_what_it_cannot_read(make_window, tmp_p
     ev = enter(song)
     assert not ev.isAccepted()
     assert (
-        w.drop_zone.refused is not None and "“episode.mp3” is audio, not a transcript" in w.drop_zone.refused
+        w.workspace.drop_zone.refused is not None
+        and "“episode.mp3” is audio, not a transcript" in w.workspace.drop_zone.refused
     )
     assert "audio" in w.statusBar().currentMessage()
     w.dragLeaveEvent(QEvent(QEvent.Type.DragLeave))
-    assert w.drop_zone.refused is None and w.drop_zone.title.text() == "Drop transcripts here"
+    assert (
+        w.workspace.drop_zone.refused is None
+        and w.workspace.drop_zone.title.text() == "Drop transcripts here"
+    )
     ev = enter(song, DATA / "premiere.txt")  # a transcript among them: accepted (the song is reported later)
-    assert ev.isAccepted() and w.drop_zone.hover and w.drop_zone.title.text() == "Drop to summarize"
+    assert (
+        ev.isAccepted()
+        and w.workspace.drop_zone.hover
+        and w.workspace.drop_zone.title.text() == "Drop to summarize"
+    )

@@ -37,11 +37,11 @@ def test_history_panel_search_reopen_instantly_and_delete(
     opened = w.current
     assert opened is not None and opened.state == "done" and time.perf_counter() - t0 < 0.5
     assert opened.result == w.jobs.jobs[1].result
-    assert w.chapter_list.count() == len(opened.result.chapters)
-    assert w.summary_view.toPlainText().strip()[:20] == opened.result.summary.strip()[:20]
+    assert w.workspace.chapter_list.count() == len(opened.result.chapters)
+    assert w.workspace.summary_view.toPlainText().strip()[:20] == opened.result.summary.strip()[:20]
     assert w.models.engine.trace == [] and w.models.engine.phase == "idle"  # no model request
     run_until(aloop, lambda: opened.transcript is not None)  # the transcript follows from its file
-    assert "Zed" in w.transcript_view.toPlainText()
+    assert "Zed" in w.workspace.transcript_view.toPlainText()
 
     # the file gone: the result still opens from the history
     w.history.search.clear()
@@ -49,7 +49,7 @@ def test_history_panel_search_reopen_instantly_and_delete(
     run_index = next(i for i in range(w.history.list.count()) if "bread" in w.history.list.item(i).toolTip())
     w.history.list.setCurrentRow(run_index)
     w.history.open_button.click()
-    assert w.current.result is not None and "no longer at" in w.header.info.text()
+    assert w.current.result is not None and "no longer at" in w.workspace.header.info.text()
 
     w.history.delete_button.click()
     assert w.history.list.count() == 1

@@ -20,26 +20,28 @@ from tests.helpers import (
 
 def test_empty_state_is_a_drop_zone_and_no_model_says_so(make_window) -> None:  # noqa: ANN001
     w = make_window()
-    assert w.stack.currentWidget() is w.drop_zone
-    assert "Drop transcripts here" in w.drop_zone.title.text()
-    assert "speaker-labelled" in w.drop_zone.detail.text()
+    assert w.workspace.currentWidget() is w.workspace.drop_zone
+    assert "Drop transcripts here" in w.workspace.drop_zone.title.text()
+    assert "speaker-labelled" in w.workspace.drop_zone.detail.text()
     assert w.banner.isVisible() and "GGUF" in w.banner.text.text()
 
 
 def test_drop_file_streams_chapters_and_summary_to_finished(make_window, aloop, endless_model) -> None:  # noqa: ANN001
     w = make_window(endless_model)
     seen_chapters: list[int] = []
-    w.chapter_list.model().rowsInserted.connect(lambda *_: seen_chapters.append(w.chapter_list.count()))
+    w.workspace.chapter_list.model().rowsInserted.connect(
+        lambda *_: seen_chapters.append(w.workspace.chapter_list.count())
+    )
     drop(w, DATA / "premiere.txt")
-    assert w.stack.currentWidget() is w.content_split
+    assert w.workspace.currentWidget() is w.workspace.content_split
     run_until(aloop, lambda: w.jobs.jobs[0].state == "done")
     item = w.jobs.jobs[0]
     assert item.result is not None
-    assert w.transcript_view.document().blockCount() == 4
-    assert "Alice" in w.transcript_view.toPlainText()
-    assert w.chapter_list.count() == len(item.result.chapters) >= 1
+    assert w.workspace.transcript_view.document().blockCount() == 4
+    assert "Alice" in w.workspace.transcript_view.toPlainText()
+    assert w.workspace.chapter_list.count() == len(item.result.chapters) >= 1
     assert seen_chapters  # rows were added while running, not only at the end
-    assert w.summary_view.toPlainText().strip()
+    assert w.workspace.summary_view.toPlainText().strip()
     assert not w.progress.busy and "done" in w.progress.stage.text()
 
 
@@ -47,10 +49,10 @@ def test_drop_seed_file_runs_many_windows(make_window, aloop, tiny_model) -> Non
     w = make_window(tiny_model)
     drop(w, SEED_003)
     chapters_when_first_summary_text: list[int] = []
-    w.summary_view.textChanged.connect(
+    w.workspace.summary_view.textChanged.connect(
         lambda: (
-            chapters_when_first_summary_text.append(w.chapter_list.count())
-            if not chapters_when_first_summary_text and w.summary_view.toPlainText()
+            chapters_when_first_summary_text.append(w.workspace.chapter_list.count())
+            if not chapters_when_first_summary_text and w.workspace.summary_view.toPlainText()
             else None
         )
     )
@@ -58,7 +60,7 @@ def test_drop_seed_file_runs_many_windows(make_window, aloop, tiny_model) -> Non
     r = w.jobs.jobs[0].result
     assert r is not None and r.stats.windows > 1
     assert chapters_when_first_summary_text and chapters_when_first_summary_text[0] >= 1
-    assert w.transcript_view.document().blockCount() == 115
+    assert w.workspace.transcript_view.document().blockCount() == 115
 
 
 def test_heartbeat_keeps_ticking_during_load_and_long_prompt(make_window, aloop, slow_model) -> None:  # noqa: ANN001
@@ -113,7 +115,7 @@ def test_every_control_has_an_accessible_name_and_a_tooltip(make_window) -> None
     )
 
     w = make_window()
-    w.stack.setCurrentWidget(w.content_split)
+    w.workspace.setCurrentWidget(w.workspace.content_split)
     w.file_list.show()
     w.commands.history.trigger()
     QApplication.processEvents()

@@ -87,7 +87,7 @@ def test_bad_file_shows_error_and_next_file_still_runs(make_window, aloop, tiny_
     assert w.jobs.jobs[0].state == "failed" and "MP3" in (w.jobs.jobs[0].error or "")
     assert w.jobs.jobs[1].state == "failed" and "empty" in (w.jobs.jobs[1].error or "")
     w.file_list.select(w.jobs.jobs[0].id)
-    assert w.header.message.isVisible() and "MP3" in w.header.message.text()
+    assert w.workspace.header.message.isVisible() and "MP3" in w.workspace.header.message.text()
     assert "Failed" in w.file_list.item(0).text()
 
 

@@ -23,7 +23,9 @@ def test_appearance_switch_and_it_is_remembered(make_window, aloop) -> None:  # 
     assert light > 128
     w.commands.appearance["dark"].trigger()
     assert window_lightness(w) < 80 and w.theme.dark
-    assert w.summary_view.palette().color(QPalette.ColorRole.Base).lightness() < 80  # every widget follows
+    assert (
+        w.workspace.summary_view.palette().color(QPalette.ColorRole.Base).lightness() < 80
+    )  # every widget follows
     assert w.file_list.palette().color(QPalette.ColorRole.Text).lightness() > 200
     run_coro(aloop, w.shutdown())
     w2 = make_window()
