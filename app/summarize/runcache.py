@@ -42,7 +42,8 @@ class NullCache:
 class RunCache(NullCache):
     def __init__(self, store: Store, t: Transcript, model_path: str, settings: dict[str, Any], preset: str):
         self.store = store
-        self.key = run_key(t, model_path, settings)
+        self.run = run_key(t, model_path, settings)
+        self.key = self.run
         self.source = t.source
         self.meta: dict[str, Any] = {
             "transcript": transcript_hash(t),
@@ -51,21 +52,21 @@ class RunCache(NullCache):
         }
 
     def result(self) -> Result | None:
-        return self.store.get_result(self.key)
+        return self.store.get_result(self.run)
 
     def window(self, first: int, stop: int) -> tuple[str, str | None] | None:
-        return self.store.get_window(self.key, first, stop)
+        return self.store.get_window(self.run, first, stop)
 
     def put_window(self, first: int, stop: int, chapters: str, notes: str | None) -> None:
-        self.store.put_window(self.key, first, stop, chapters, notes)
+        self.store.put_window(self.run, first, stop, chapters, notes)
 
     def put_result(self, result: Result) -> None:
-        self.store.put_result(self.key, self.source, result, **self.meta)
+        self.store.put_result(self.run, self.source, result, **self.meta)
 
     def keep_partial(self, result: Result) -> None:
         """A stopped run's chapters and summary so far go to the history (never served as a finished run)."""
         try:
-            self.store.put_result(self.key, self.source, result, partial=True, **self.meta)
+            self.store.put_result(self.run, self.source, result, partial=True, **self.meta)
         except sqlite3.Error as e:  # the history is a convenience; a stop must still stop
             log.warning("partial result not kept: %s", e)
 

@@ -48,7 +48,7 @@ class ChapterEditor(QWidget):
                 "move",
                 "Move here",
                 "Start the selected chapter at the transcript line selected on the left",
-                self.move,
+                self.move_here,
             ),
             (
                 "earlier",
@@ -190,7 +190,7 @@ class ChapterEditor(QWidget):
         title = f"New chapter at {hms(at)}"  # unique, and says where: the user names it next
         return self._edit("Add chapter", lambda ch, tl: edit.add(ch, at, title, tl))
 
-    def move(self) -> bool:
+    def move_here(self) -> bool:
         i, at = self._row(), self.selected_start()
         if i < 0 or at is None:
             self._say("Select a chapter and the transcript line where it should start, then press Move here.")
