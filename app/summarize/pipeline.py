@@ -17,7 +17,7 @@ import logging
 import math
 import re
 import time
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -33,6 +33,7 @@ from .citations import CitationFilter
 from .defences import GuardCounts, Instructions, Source, TextGuard, similar, words
 from .events import (
     Cancelled,
+    Chapter,
     ChapterFound,
     Event,
     Failed,
@@ -178,6 +179,40 @@ class Summarizer:
         if st is None or not (st.chapters.chapters or st.summary()):
             return None
         return st.partial(self.model.model_path)
+
+    async def retitle(self, transcript: Transcript, chapters: Sequence[Chapter], k: int) -> str:
+        """A new title for chapter k from the model, from that chapter's own lines only (the whole transcript is
+        not read again), held to the same checks as the run's titles, different from the titles around it."""
+        self._stopped = False
+        await self._load()
+        o = self.options
+        preset = get_preset(o.preset)
+        language = o.language or detect(s.text for s in transcript.segments)
+        system = prompts.system_prompt(language)
+        segs = transcript.segments
+        starts = [0] + [
+            next((i for i, s in enumerate(segs) if s.start_s >= c.start_s - 1e-6), len(segs) - 1)
+            for c in chapters[1:]
+        ]
+        titler = Titler(
+            segs,
+            starts,
+            Instructions(_instruction_texts(system, preset)),
+            system,
+            transcript.speakers,
+            o.use_grammar,
+        )
+        titler.titles = [c.title for i, c in enumerate(chapters) if i != k]
+
+        async def ask(messages: list[dict[str, str]], max_tokens: int, grammar: str | None) -> str:
+            self._check_stop()
+            stream = self.model.stream(messages, max_tokens=max_tokens, grammar=grammar)
+            async with contextlib.aclosing(stream) as pieces:
+                text = "".join([p async for p in pieces])
+            self._check_stop()
+            return text
+
+        return await titler.title(k, ask)
 
     async def _load(self) -> None:
         """The model's load, abandoned at once on stop() (the load itself goes on for whoever waits next)."""

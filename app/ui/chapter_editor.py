@@ -25,6 +25,7 @@ from .chapter_undo import ChapterEditCommand
 
 class ChapterEditor(QWidget):
     edited = Signal(object)  # Job: its result's chapters changed (an edit, an undo, a redo or a revert)
+    retitleRequested = Signal(object, int)  # Job, chapter index: the model is to title it again
 
     def __init__(self, selected_start: Callable[[], float | None]) -> None:
         """`selected_start`: where the transcript line the user selected starts (None when there is none)."""
@@ -58,6 +59,12 @@ class ChapterEditor(QWidget):
             ),
             ("later", "▶", "Start the selected chapter one transcript line later", lambda: self.nudge(1)),
             ("merge", "Merge", "Merge the selected chapter with the next one", self.merge),
+            (
+                "retitle",
+                "Retitle",
+                "Ask the model for a new title (it reads this chapter's lines only)",
+                self.retitle,
+            ),
             ("delete", "Delete", "Delete the selected chapter", self.delete),
             ("revert", "Revert", "Go back to the model's chapters (the edits can be redone)", self.revert),
         ):
@@ -207,6 +214,27 @@ class ChapterEditor(QWidget):
             return False
         model = job.result.original_chapters
         return self._edit("Revert to the model's chapters", lambda _ch, _tl: model)
+
+    def retitle(self) -> bool:
+        i, job = self._row(), self.job
+        if i < 0 or job is None or not self.editable:
+            return False
+        self.buttons["retitle"].setEnabled(False)  # one request at a time; the answer re-enables it
+        self._say("Asking the model for a new title…")
+        self.retitleRequested.emit(job, i)
+        return True
+
+    def retitled(self, job: Job, k: int, title: str) -> None:
+        """The model's new title for chapter k: an edit like any other (undoable), checked like any other."""
+        self.problem.hide()
+        if job is self.job:
+            self.rename(k, title)
+            self.refresh()
+
+    def retitle_failed(self, job: Job, why: str) -> None:
+        if job is self.job:
+            self._say(why)
+            self.refresh()
 
     def _say(self, text: str) -> None:
         self.problem.setText(text)

@@ -153,7 +153,11 @@ class MainWindow(QMainWindow):
         self.workspace.drop_zone.openRequested.connect(self.open_dialog)
         self.history.opened.connect(self.open_history)
         self.progress.stopRequested.connect(self.stop)
-        self.workspace.chapter_editor.edited.connect(self._chapters_edited)
+        editor = self.workspace.chapter_editor
+        editor.edited.connect(self._chapters_edited)
+        editor.retitleRequested.connect(self.runner.retitle)
+        self.runner.retitled.connect(editor.retitled)
+        self.runner.retitleFailed.connect(editor.retitle_failed)
 
         m.replacing.connect(lambda: r.stop() if r.busy else None)
         m.changed.connect(self._sync_actions)

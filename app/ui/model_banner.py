@@ -74,11 +74,7 @@ class ModelBanner(QFrame):
         if m.engine is not None:
             self.hide()
             return
-        if m.downloading is not None and m.downloading.state.status in (
-            "checking",
-            "downloading",
-            "verifying",
-        ):
+        if m.downloading is not None and m.downloading.state.active:
             self.show()
             return  # the download's own line stays
         found = len(m.found_models)

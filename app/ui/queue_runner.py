@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
-from ..engine import Engine
+from ..engine import Engine, EngineError, GenerationCancelled
 from ..jobs import Job, JobQueue, JobState
 from ..summarize import (
     Cancelled,
@@ -45,6 +45,8 @@ class QueueRunner(QObject):
     idleText = Signal(str, object)  # the progress line when nothing runs, fraction (or None)
     jobFinished = Signal(object)  # Job: done, failed or stopped
     idle = Signal()  # nothing runs any more
+    retitled = Signal(object, int, str)  # Job, chapter index, the model's new title
+    retitleFailed = Signal(object, str)  # Job, why there is no new title
 
     def __init__(
         self,
@@ -61,6 +63,7 @@ class QueueRunner(QObject):
         self.task: asyncio.Task[None] | None = None
         self._summarizer: Summarizer | None = None
         self._halt = False  # Stop: the task ends after the job it is on
+        self._asks: set[asyncio.Task[None]] = set()  # one-chapter title requests
 
     @property
     def busy(self) -> bool:
@@ -105,6 +108,30 @@ class QueueRunner(QObject):
     def partial(self, job: Job) -> Result | None:
         """The running job's result so far, from the pipeline."""
         return self._summarizer.partial_result() if job is self.running and self._summarizer else None
+
+    def retitle(self, job: Job, k: int) -> bool:
+        """Ask the model for a new title of job's chapter k (its lines only); `retitled` brings it."""
+        engine = self._engine()
+        if engine is None or job.transcript is None or job.result is None:
+            self.retitleFailed.emit(
+                job, "Choose a model first." if engine is None else "Nothing to title yet."
+            )
+            return False
+        summarizer = Summarizer(engine, self._options())
+        chapters, transcript = job.result.chapters, job.transcript
+
+        async def ask() -> None:
+            try:
+                title = await summarizer.retitle(transcript, chapters, k)
+            except (EngineError, GenerationCancelled) as e:
+                self.retitleFailed.emit(job, f"No new title: {e}")
+                return
+            self.retitled.emit(job, k, title)
+
+        task = self.loop.create_task(ask())
+        self._asks.add(task)
+        task.add_done_callback(self._asks.discard)
+        return True
 
     def _interrupt(self) -> Job | None:
         job, self.running = self.running, None
@@ -204,6 +231,10 @@ class QueueRunner(QObject):
 
     async def shutdown(self) -> None:
         self.stop()
+        for t in list(self._asks):
+            t.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await t
         task = self.task
         if task is not None and not task.done():
             # the pipeline ends its run within moments of stop(); a read in progress is cancelled

@@ -12,6 +12,7 @@ from types import SimpleNamespace
 from app.engine import LlamaEngine
 from app.summarize import (
     Cancelled,
+    Chapter,
     ChapterFound,
     Failed,
     Finished,
@@ -286,3 +287,39 @@ def test_topic_continuing_over_a_window_boundary_stays_one_chapter() -> None:
     assert r.stats.windows >= 2
     assert sum("Bread basics" in a for a in model.asked) == r.stats.windows  # proposed again in every window
     assert [(c.start_s, c.title) for c in r.chapters] == [(0.0, "Bread basics"), (191.0, "Ovens and steam")]
+
+
+class Heard:
+    """The real engine, with the messages of every request kept."""
+
+    def __init__(self, engine: LlamaEngine) -> None:
+        self.e = engine
+        self.asked: list[str] = []
+
+    def __getattr__(self, name: str):  # noqa: ANN204
+        return getattr(self.e, name)
+
+    async def stream(self, messages, *, max_tokens, grammar=None):  # noqa: ANN001, ANN201
+        self.asked.append("\n".join(m["content"] for m in messages))
+        async for p in self.e.stream(messages, max_tokens=max_tokens, grammar=grammar):
+            yield p
+
+
+def test_retitle_reads_that_chapter_only_and_never_repeats_a_neighbour(tiny_model: Path) -> None:
+    t = read_file(
+        DATA / "premiere.txt"
+    )  # lines at 0:05 (sourdough), 0:20 (starter), 1:02 (ovens), 3:11 (bye)
+    chapters = (Chapter(0.0, "Welcome"), Chapter(62.1, "Ovens"), Chapter(191.0, "Goodbye"))
+
+    async def main() -> tuple[str, list[str]]:
+        heard = Heard(LlamaEngine(tiny_model))
+        try:
+            title = await Summarizer(heard).retitle(t, chapters, 1)  # type: ignore[arg-type]
+        finally:
+            await heard.e.close()
+        return title, heard.asked
+
+    title, asked = asyncio.run(main())
+    assert asked and all("ovens" in a for a in asked)  # chapter 1's words
+    assert not any("sourdough" in a or "Thanks for listening" in a for a in asked)  # nobody else's
+    assert title and title.casefold() not in {"welcome", "goodbye"} and len(title) <= 60

@@ -152,3 +152,36 @@ def test_edits_reach_exports_the_history_and_the_next_opening(
     w.show_job(again)
     ed.revert()
     assert not again.result.edited and w.store.get_entry(job.run)[1].edited is False
+
+
+def test_retitle_asks_the_model_for_one_chapter_and_is_undoable(make_window, aloop, tiny_model) -> None:  # noqa: ANN001
+    w, job = _done(make_window, aloop, tiny_model)
+    ed = w.workspace.chapter_editor
+    _select_line(w, 3)
+    ed.add()
+    row = _starts(job).index(191.0)
+    w.workspace.chapter_list.setCurrentRow(row)
+    stack = ed.undo_group.activeStack()
+    before = stack.count()
+    w.models.engine.trace = []  # the engine records what it writes from here on
+    ed.buttons["retitle"].click()
+    assert not ed.buttons["retitle"].isEnabled() and "Asking the model" in ed.problem.text()
+    run_until(aloop, lambda: stack.count() == before + 1, timeout=60)
+    assert w.models.engine.trace  # the model was asked
+    title = job.result.chapters[row].title
+    assert title and title != "New chapter at 3:11" and len(title) <= 60
+    assert ed.buttons["retitle"].isEnabled() and not ed.problem.isVisible()
+    ed.undo_action.trigger()
+    assert job.result.chapters[row].title == "New chapter at 3:11"
+
+
+def test_retitle_without_a_model_says_so(make_window, aloop, tiny_model) -> None:  # noqa: ANN001
+    w, job = _done(make_window, aloop, tiny_model)
+    ed = w.workspace.chapter_editor
+    engine, w.models.engine = w.models.engine, None  # as a failed load leaves it
+    try:
+        w.workspace.chapter_list.setCurrentRow(0)
+        ed.buttons["retitle"].click()
+        assert "Choose a model first" in ed.problem.text() and ed.buttons["retitle"].isEnabled()
+    finally:
+        w.models.engine = engine  # closed with the window
