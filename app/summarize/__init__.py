@@ -1,6 +1,7 @@
 """The summarizing pipeline: asyncio only, no Qt. Yields typed events (events.py)."""
 
 from .events import (
+    Answered,
     Cancelled,
     Chapter,
     ChapterFound,
@@ -16,6 +17,7 @@ from .events import (
 from .pipeline import Options, Summarizer, TextModel
 
 __all__ = [
+    "Answered",
     "Cancelled",
     "Chapter",
     "ChapterFound",

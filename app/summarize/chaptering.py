@@ -155,7 +155,7 @@ class Titler:
             return None
         if problem is not None:
             self.count(problem)
-            t = self.keyword_title_of(first, stop) or t
+            t = self.keyword_title_of(first, stop) or f"Part {len(self.titles) + 1}"  # never the refused one
             self.counts.from_keywords += 1
         self.titles.append(t)
         return t

@@ -129,4 +129,14 @@ class Cancelled:
     partial: Result | None = None
 
 
-Event = Progress | ChapterFound | SummaryDelta | Notice | Finished | Failed | Cancelled
+@dataclass(frozen=True)
+class Answered:
+    """A question about the transcript was answered (the pieces came as SummaryDelta events before)."""
+
+    question: str
+    text: str
+    cited_s: tuple[float, ...]  # the moments the answer cites (real ones only), in seconds
+    passages: tuple[tuple[float, float], ...]  # (start, end) of the parts of the transcript that were read
+
+
+Event = Progress | ChapterFound | SummaryDelta | Notice | Finished | Failed | Cancelled | Answered

@@ -26,12 +26,14 @@ from ..engine.errors import EngineError, GenerationCancelled, PromptTooLong
 from ..engine.protocol import Engine
 from ..transcript import Transcript
 from . import prompts
+from .ask import context_for
 from .budget import Measured, measure, window_budget
 from .chaptering import Titler, plan_starts
 from .chapters import ChapterList, chapter_grammar, parse_chapter_lines, stamp, window_starts
-from .citations import CitationFilter
+from .citations import REF, CitationFilter, ref_seconds
 from .defences import GuardCounts, Instructions, Source, TextGuard, similar, words
 from .events import (
+    Answered,
     Cancelled,
     Chapter,
     ChapterFound,
@@ -179,6 +181,51 @@ class Summarizer:
         if st is None or not (st.chapters.chapters or st.summary()):
             return None
         return st.partial(self.model.model_path)
+
+    async def ask(self, transcript: Transcript, question: str) -> AsyncGenerator[Event, None]:
+        """Answer a question about the transcript from the passages that bear on it (app/summarize/ask.py):
+        Progress, the answer's pieces as SummaryDelta (checked like the summary: whole sentences, real citations
+        only), then Answered; Cancelled after stop(), Failed with a sentence."""
+        self._stopped = False
+        o = self.options
+        preset = get_preset(o.preset)
+        language = o.language or detect(s.text for s in transcript.segments)
+        system = prompts.system_prompt(language)
+        st = self.state = RunState(
+            t=transcript,
+            preset=preset,
+            language=language,
+            system=system,
+            instructions=Instructions([*_instruction_texts(system, preset), prompts.ASK_TASK]),
+            source=Source((s.text for s in transcript.segments), transcript.speakers),
+            cache=NullCache(),
+            chapters=ChapterList(o.min_chapter_s, transcript.duration_s),
+        )
+        st.cites = CitationFilter([s.start_s for s in transcript.segments])
+        try:
+            yield Progress("Loading model", 0.0)
+            await self._load()
+            yield Progress("Finding the parts that answer it", 0.1)
+            found = context_for(transcript, question)
+            msgs = prompts.ask_messages([p.text for p in found], question, system)
+            while (
+                len(found) > 1 and await self.model.count_prompt(msgs) + o.notes_max_tokens > self.model.n_ctx
+            ):
+                found = found[:-1]  # a small context: fewer passages, never a prompt that does not fit
+                msgs = prompts.ask_messages([p.text for p in found], question, system)
+            yield Progress("Answering", 0.3)
+            async for ev in self._stream_summary(st, msgs, max_tokens=o.notes_max_tokens):
+                yield ev
+            text = st.summary()
+            cited = tuple(sorted({ref_seconds(m.group(1)) for m in REF.finditer(text)}))
+            yield Answered(question, text, cited, tuple((p.start_s, p.end_s) for p in found))
+        except GenerationCancelled:
+            yield Cancelled((), st.summary(), None)
+        except (EngineError, PlanError) as e:
+            yield Failed(str(e))
+        except Exception as e:  # a bug: say so in one sentence, keep the details in the log
+            log.exception("ask failed")
+            yield Failed(f"Recap hit an internal error ({type(e).__name__}: {e}).")
 
     async def retitle(self, transcript: Transcript, chapters: Sequence[Chapter], k: int) -> str:
         """A new title for chapter k from the model, from that chapter's own lines only (the whole transcript is
@@ -484,12 +531,15 @@ class Summarizer:
         self._check_stop()
         return "".join(parts)
 
-    async def _stream_summary(self, st: RunState, msgs: list[dict[str, str]]) -> AsyncIterator[Event]:
+    async def _stream_summary(
+        self, st: RunState, msgs: list[dict[str, str]], max_tokens: int | None = None
+    ) -> AsyncIterator[Event]:
         self._check_stop()
         assert st.cites is not None
         g = TextGuard(st.instructions, st.guard, source=st.source)
-        stream = self.model.stream(msgs, max_tokens=self.options.summary_max_tokens)
-        soft = int(self.options.summary_max_tokens * SOFT_CAP)
+        cap = max_tokens or self.options.summary_max_tokens
+        stream = self.model.stream(msgs, max_tokens=cap)
+        soft = int(cap * SOFT_CAP)
         async with contextlib.aclosing(stream) as s:
             n = 0
             async for piece in s:

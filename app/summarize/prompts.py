@@ -210,3 +210,22 @@ def reduce_messages(
             f"was said.\n\n{body}\n\n{task}",
         },
     ]
+
+
+ASK_TASK = (
+    "Answer the question from these transcript lines only, in 2 to 4 sentences. After each point, put the "
+    "[hh:mm:ss] of the line it comes from. If the lines do not answer it, say that the transcript does not say."
+)
+
+
+def ask_messages(passages: Sequence[str], question: str, system: str = SYSTEM) -> list[Message]:
+    """A question about the transcript, with the passages found for it (the lines first, the task last, as for
+    titles: small models follow the instruction nearest the end)."""
+    body = "\n\n".join(passages)
+    return [
+        {"role": "system", "content": system},
+        {
+            "role": "user",
+            "content": f"Transcript lines:\n{body}\n\nQuestion: {question.strip()}\n\n{ASK_TASK}",
+        },
+    ]

@@ -27,7 +27,9 @@ from ..config import data_dir
 from ..transcript import Transcript
 from .events import Chapter, Result, Stats
 
-SCHEMA_VERSION = 2  # 1: windows + runs; 2: runs gain hash, preset, settings, partial, search, updated
+SCHEMA_VERSION = (
+    3  # 1: windows + runs; 2: runs gain hash, preset, settings, partial, search, updated; 3: answers
+)
 
 
 def transcript_hash(t: Transcript) -> str:
@@ -97,6 +99,14 @@ class Store:
                     self.db.execute("UPDATE runs SET search=?, updated=? WHERE run=?", (text, created, run))
                 self.db.execute("CREATE INDEX IF NOT EXISTS runs_updated ON runs (updated)")
                 self.db.execute("PRAGMA user_version=2")
+        if version < 3:
+            with self.db:
+                self.db.execute("BEGIN")
+                self.db.execute(
+                    "CREATE TABLE IF NOT EXISTS answers (run TEXT, question TEXT, answer TEXT, created REAL)"
+                )
+                self.db.execute("CREATE INDEX IF NOT EXISTS answers_run ON answers (run, created)")
+                self.db.execute("PRAGMA user_version=3")
 
     def close(self) -> None:
         self.db.close()
@@ -165,6 +175,19 @@ class Store:
                 (_result_json(r), r.title, _search_text(self.source_of(run), r), time.time(), run),
             )
 
+    def put_answer(self, run: str, question: str, answer: str) -> None:
+        """A question asked of the run's transcript and its answer, kept with the result."""
+        with self.db:
+            self.db.execute(
+                "INSERT INTO answers (run, question, answer, created) VALUES (?, ?, ?, ?)",
+                (run, question, answer, time.time()),
+            )
+
+    def answers(self, run: str) -> list[tuple[str, str]]:
+        """(question, answer) asked of this run, oldest first."""
+        rows = self.db.execute("SELECT question, answer FROM answers WHERE run=? ORDER BY created", (run,))
+        return [(q, a) for q, a in rows.fetchall()]
+
     def source_of(self, run: str) -> str | None:
         row = self.db.execute("SELECT source FROM runs WHERE run=?", (run,)).fetchone()
         return row[0] if row else None
@@ -201,12 +224,14 @@ class Store:
             self.db.execute("BEGIN")
             self.db.execute("DELETE FROM runs WHERE run=?", (run,))
             self.db.execute("DELETE FROM windows WHERE run=?", (run,))
+            self.db.execute("DELETE FROM answers WHERE run=?", (run,))
 
     def delete_all(self) -> None:
         with self.db:
             self.db.execute("BEGIN")
             self.db.execute("DELETE FROM runs")
             self.db.execute("DELETE FROM windows")
+            self.db.execute("DELETE FROM answers")
         self.db.execute("VACUUM")  # deleted text does not linger in free pages of the file
 
 

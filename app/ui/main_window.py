@@ -158,6 +158,9 @@ class MainWindow(QMainWindow):
         editor.retitleRequested.connect(self.runner.retitle)
         self.runner.retitled.connect(editor.retitled)
         self.runner.retitleFailed.connect(editor.retitle_failed)
+        self.workspace.ask_panel.asked.connect(self.runner.ask)
+        self.workspace.ask_panel.asked.connect(lambda *_: self._sync_actions())  # Stop ends an answer too
+        self.runner.answered.connect(self._answered)
 
         m.replacing.connect(lambda: r.stop() if r.busy else None)
         m.changed.connect(self._sync_actions)
@@ -273,6 +276,8 @@ class MainWindow(QMainWindow):
             return
         self.current = job
         self.workspace.show_job(job)
+        store = self.store if job.run is not None else None  # (opened by then: the run came from it)
+        self.workspace.ask_panel.show_job(job, store.answers(job.run) if store and job.run else [])
         self._sync_actions()
 
     def current_result(self) -> tuple[Result, str | None] | None:
@@ -296,6 +301,12 @@ class MainWindow(QMainWindow):
             store.put_edited(job.run, job.result)
         self.history_dock.changed()
         self.exports.update_enabled()
+
+    def _answered(self, job: Job, question: str, answer: str) -> None:
+        store = self._store()
+        if store is not None and job.run is not None and answer.strip():
+            store.put_answer(job.run, question, answer)
+        self._sync_actions()
 
     def _job_finished(self, _job: Job) -> None:
         self.history_dock.changed()

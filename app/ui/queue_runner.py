@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, Signal
 from ..engine import Engine, EngineError, GenerationCancelled
 from ..jobs import Job, JobQueue, JobState
 from ..summarize import (
+    Answered,
     Cancelled,
     ChapterFound,
     Event,
@@ -47,6 +48,8 @@ class QueueRunner(QObject):
     idle = Signal()  # nothing runs any more
     retitled = Signal(object, int, str)  # Job, chapter index, the model's new title
     retitleFailed = Signal(object, str)  # Job, why there is no new title
+    answerDelta = Signal(object, str)  # Job, the next piece of an answer
+    answered = Signal(object, str, str)  # Job, question, the whole answer (what there is, when stopped)
 
     def __init__(
         self,
@@ -64,10 +67,12 @@ class QueueRunner(QObject):
         self._summarizer: Summarizer | None = None
         self._halt = False  # Stop: the task ends after the job it is on
         self._asks: set[asyncio.Task[None]] = set()  # one-chapter title requests
+        self._asking: Summarizer | None = None  # a question being answered
 
     @property
     def busy(self) -> bool:
-        return self.running is not None
+        """A file is being summarized, or a question answered (Stop ends either)."""
+        return self.running is not None or self._asking is not None
 
     def start(self) -> None:
         """Run the waiting jobs (unless paused). A task still ending a stopped job goes on with them."""
@@ -77,6 +82,10 @@ class QueueRunner(QObject):
 
     def stop(self) -> None:
         """Stop the running job and the line behind it. The job shows as stopped when this returns."""
+        if self._asking is not None:
+            self._asking.stop()
+            if self.running is None:
+                return  # only an answer was being written: the line stays as it is
         job = self._interrupt()
         if job is not None:
             self._set(job, JobState.STOPPED, "Stopped")
@@ -129,6 +138,45 @@ class QueueRunner(QObject):
             self.retitled.emit(job, k, title)
 
         task = self.loop.create_task(ask())
+        self._asks.add(task)
+        task.add_done_callback(self._asks.discard)
+        return True
+
+    def ask(self, job: Job, question: str) -> bool:
+        """Answer a question about job's transcript (app/summarize/ask.py); the pieces come as answerDelta,
+        the end as answered. Stop ends it."""
+        engine = self._engine()
+        if engine is None or job.transcript is None or self._asking is not None:
+            why = "Choose a model first." if engine is None else "One question at a time."
+            self.answered.emit(job, question, why if job.transcript else "Nothing to ask yet.")
+            return False
+        summarizer = self._asking = Summarizer(engine, self._options())
+        transcript = job.transcript
+
+        async def answer() -> None:
+            text = ""
+            try:
+                async with contextlib.aclosing(summarizer.ask(transcript, question)) as events:
+                    async for ev in events:
+                        if isinstance(ev, SummaryDelta):
+                            text += ev.text
+                            self.answerDelta.emit(job, ev.text)
+                        elif isinstance(ev, Progress):
+                            self.progress.emit(f"{job.name}: {ev.stage}", ev.fraction, None)
+                        elif isinstance(ev, Answered):
+                            text = ev.text
+                        elif isinstance(ev, Cancelled):
+                            text = (text + " (stopped)").strip()
+                        elif isinstance(ev, Failed):
+                            text = ev.message
+            finally:
+                self._asking = None
+                self.answered.emit(job, question, text)
+                if self.running is None:
+                    self.idleText.emit("Ready", None)
+                    self.idle.emit()
+
+        task = self.loop.create_task(answer())
         self._asks.add(task)
         task.add_done_callback(self._asks.discard)
         return True

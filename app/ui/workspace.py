@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from ..jobs import Job, JobState
 from ..summarize import Chapter
+from .ask_panel import AskPanel
 from .chapter_editor import ChapterEditor
 from .drop_zone import DropZone
 from .export_menu import ExportMenus
@@ -79,7 +80,10 @@ class Workspace(QStackedWidget):
         self.right_split = QSplitter(Qt.Orientation.Vertical)
         self.right_split.addWidget(_column(head, self.chapter_editor))
         self.right_split.addWidget(_column(QLabel("<b>Summary</b>"), self.summary_view))
-        self.right_split.setSizes([260, 440])
+        self.ask_panel = AskPanel()
+        self.ask_panel.seek.connect(self.transcript_view.seek)
+        self.right_split.addWidget(self.ask_panel)
+        self.right_split.setSizes([260, 340, 160])
         self.content_split = QSplitter(Qt.Orientation.Horizontal)
         self.content_split.addWidget(_column(self.header, self.transcript_view))
         self.content_split.addWidget(self.right_split)
@@ -110,6 +114,8 @@ class Workspace(QStackedWidget):
         runner.summaryDelta.connect(self._summary_delta)
         runner.notice.connect(self._notice)
         runner.jobFinished.connect(self._finished)
+        runner.answerDelta.connect(self.ask_panel.append)
+        runner.answered.connect(self.ask_panel.finish)
 
     def _changed(self, job: Job, _detail: str) -> None:
         if job is self.job:
@@ -120,6 +126,7 @@ class Workspace(QStackedWidget):
     def _read(self, job: Job) -> None:
         if job is self.job:
             self.show_job(job)
+            self.ask_panel.refresh()
 
     def _summary_delta(self, job: Job, text: str) -> None:
         if job is self.job:

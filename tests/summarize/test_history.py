@@ -99,10 +99,16 @@ def test_schema_1_database_is_migrated(tmp_path: Path) -> None:
     db.commit()
     db.close()
     s = Store(path)
-    assert s.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert s.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
     assert [e.run for e in s.history("old words")] == ["old"]  # the search text was filled in
-    assert s.get_result("old").chapters[0].title == "Hello"  # type: ignore[union-attr]
-    assert s.history()[0].updated == 1000.0
+    old = s.get_result("old")
+    assert old is not None and old.chapters[0].title == "Hello" and not old.edited  # no edits in version 1
+    assert s.history()[0].updated == 1000.0 and not s.history()[0].edited
+    assert s.answers("old") == []  # version 3: questions asked are kept
+    s.put_answer("old", "What is it?", "Old words [00:00:05].")
+    assert s.answers("old") == [("What is it?", "Old words [00:00:05].")]
+    s.delete("old")
+    assert s.answers("old") == []  # nothing of a deleted result stays behind
 
 
 def test_newer_schema_is_refused_with_a_sentence(tmp_path: Path) -> None:

@@ -1,0 +1,91 @@
+"""Asking a transcript: the passages that bear on a question are found first, so a question about a ten-hour
+transcript reads a few hundred words of it, not all of it.
+
+Passages are runs of whole segments of about `PASSAGE_WORDS` words. They are ranked by BM25 with SQLite's FTS5
+(in memory, Porter stemming and Unicode folding): a maintained, well-tested full-text index that ships with
+Python, rather than a ranking written here. The best passages that fit the budget are given to the model in
+transcript order, each line with its `[hh:mm:ss]`, and the answer's citations pass the same filter as the
+summary's (only moments that exist in the transcript survive). Pure Python, no Qt.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..transcript import Transcript
+from .chapters import stamp
+
+PASSAGE_WORDS = 120
+ANSWER_PASSAGES = 6  # at most this many passages in one prompt (about 700 words)
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Passage:
+    first: int  # segment index
+    stop: int  # one past the last segment
+    start_s: float
+    end_s: float
+    text: str  # the lines as the model sees them: "[hh:mm:ss] Speaker: words"
+
+
+def passages(t: Transcript, words: int = PASSAGE_WORDS) -> list[Passage]:
+    """The transcript in runs of whole segments of about `words` words (a speaker change ends one early when
+    it is past half)."""
+    out: list[Passage] = []
+    segs = t.segments
+    first, n = 0, 0
+    for i, s in enumerate(segs):
+        n += len(s.text.split())
+        last = i + 1 == len(segs)
+        turn = not last and segs[i + 1].speaker != s.speaker and n >= words // 2
+        if n >= words or turn or last:
+            lines = [
+                f"[{stamp(x.start_s)}] " + (f"{x.speaker}: " if x.speaker else "") + x.text
+                for x in segs[first : i + 1]
+            ]
+            out.append(Passage(first, i + 1, segs[first].start_s, max(s.end_s, s.start_s), "\n".join(lines)))
+            first, n = i + 1, 0
+    return out
+
+
+class PassageIndex:
+    """BM25 over one transcript's passages (SQLite FTS5, in memory)."""
+
+    def __init__(self, items: Sequence[Passage]) -> None:
+        self.items = list(items)
+        self.db = sqlite3.connect(":memory:")
+        self.db.execute("CREATE VIRTUAL TABLE p USING fts5(text, tokenize='porter unicode61')")
+        self.db.executemany(
+            "INSERT INTO p (rowid, text) VALUES (?, ?)",
+            ((i, re.sub(r"\[\d\d:\d\d:\d\d\]", " ", p.text)) for i, p in enumerate(self.items)),
+        )
+
+    def search(self, question: str, k: int = ANSWER_PASSAGES) -> list[Passage]:
+        """The k passages that bear most on the question, best first (none when no word of it occurs)."""
+        terms = sorted({w.lower() for w in _WORD.findall(question) if len(w) > 2 or w.isdigit()})
+        if not terms:
+            return []
+        query = " OR ".join('"' + w.replace('"', "") + '"' for w in terms)
+        rows = self.db.execute(
+            "SELECT rowid FROM p WHERE p MATCH ? ORDER BY bm25(p) LIMIT ?", (query, k)
+        ).fetchall()
+        return [self.items[r[0]] for r in rows]
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def context_for(t: Transcript, question: str, k: int = ANSWER_PASSAGES) -> list[Passage]:
+    """The passages given to the model for this question, in transcript order. Without a matching word, the
+    opening passages (a question such as "what is this about?" is about the whole)."""
+    items = passages(t)
+    index = PassageIndex(items)
+    try:
+        found = index.search(question, k)
+    finally:
+        index.close()
+    return sorted(found or items[:k], key=lambda p: p.first)
