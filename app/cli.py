@@ -11,6 +11,8 @@
     recap summarize DIR_OR_FILES... --out DIR [--format FORMAT] [--force]
                                               a batch: one model load, one output file per transcript,
                                               files already done (in the store) skipped
+    recap ask FILE "QUESTION" [--model PATH]   an answer from the parts of the transcript that bear on it,
+                                              citing [hh:mm:ss] moments; to stdout as it is written
 
 The headless commands never import Qt.
 """
@@ -33,7 +35,7 @@ if TYPE_CHECKING:
     from .summarize import Options
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-SUBCOMMANDS = ("inspect", "summarize", "presets", "models")
+SUBCOMMANDS = ("inspect", "summarize", "ask", "presets", "models")
 
 
 def _die(msg: str, code: int = EXIT_FAILED) -> int:
@@ -274,6 +276,70 @@ def _options(a: argparse.Namespace) -> Options:
     return Options(**kw)  # type: ignore[arg-type]
 
 
+def cmd_ask(argv: list[str]) -> int:
+    from .config import Config
+    from .engine import EngineError
+    from .engine.factory import make_engine
+    from .summarize import Answered, Cancelled, Failed, Options, Summarizer, SummaryDelta
+    from .transcript import TranscriptError, read_file
+
+    ap = argparse.ArgumentParser(
+        prog="recap ask",
+        description="Ask a transcript a question: the answer cites the [hh:mm:ss] moments it comes from.",
+    )
+    ap.add_argument("file", type=Path)
+    ap.add_argument("question")
+    ap.add_argument(
+        "--model", help="GGUF model file (default: $RECAP_MODEL, then the one chosen in the window)"
+    )
+    ap.add_argument("--server", metavar="URL", help="a model on an OpenAI-compatible server you run")
+    ap.add_argument("--language", help="language to answer in (default: the transcript's own)")
+    ap.add_argument("--fps", type=float, default=30.0, help="frame rate of HH:MM:SS:FF timecodes")
+    a = ap.parse_args(argv)
+    if not a.question.strip():
+        return _die("the question is empty.", EXIT_USAGE)
+    try:
+        t = read_file(a.file, fps=a.fps)
+    except TranscriptError as e:
+        return _die(str(e), EXIT_USAGE)
+    spec = f"server:{a.server}" if a.server else resolve_model(a.model)
+    if not spec:
+        return _die("no model: pass --model PATH to a .gguf file (see models/README.md).", EXIT_USAGE)
+    try:
+        engine = make_engine(Config(), spec)
+    except EngineError as e:
+        return _die(str(e), EXIT_USAGE)
+
+    async def run() -> int:
+        summarizer = Summarizer(engine, Options(language=a.language))
+        loop = asyncio.get_running_loop()
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signal.SIGINT, summarizer.stop)
+        code = EXIT_OK
+        try:
+            async with contextlib.aclosing(summarizer.ask(t, a.question)) as events:
+                async for ev in events:
+                    if isinstance(ev, SummaryDelta):
+                        sys.stdout.write(ev.text)
+                        sys.stdout.flush()
+                    elif isinstance(ev, Answered):
+                        print()
+                        if ev.passages:
+                            read = ", ".join(f"{hms(s)}-{hms(e)}" for s, e in ev.passages)
+                            print(f"recap: read {read}", file=sys.stderr)
+                    elif isinstance(ev, Cancelled):
+                        code = _die("stopped.", EXIT_INTERRUPTED)
+                    elif isinstance(ev, Failed):
+                        code = _die(ev.message)
+        finally:
+            await engine.close()
+        return code
+
+    from .transcript.timefmt import hms
+
+    return asyncio.run(run())
+
+
 def cmd_presets(argv: list[str]) -> int:
     from .summarize.presets import load_presets, user_presets_dir
 
@@ -414,7 +480,7 @@ def gui(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(
         prog="recap",
         description="Recap: offline transcript summaries and chapters.",
-        epilog="Subcommands: recap inspect FILE, recap summarize FILE (see --help of each).",
+        epilog='Subcommands: recap inspect FILE, recap summarize FILE, recap ask FILE "QUESTION" (see --help of each).',
     )
     ap.add_argument("files", nargs="*", type=Path, help="transcript files to open")
     ap.add_argument("--model", help="GGUF model file to use (remembered)")
@@ -453,6 +519,7 @@ def main(argv: list[str] | None = None) -> int:
             commands = {
                 "inspect": cmd_inspect,
                 "summarize": cmd_summarize,
+                "ask": cmd_ask,
                 "presets": cmd_presets,
                 "models": cmd_models,
             }

@@ -204,3 +204,13 @@ def test_ctx_and_threads_reach_the_engine(tiny_model: Path, monkeypatch: pytest.
     assert cli.main([*args, "--ctx", "4096", "--threads", "1"]) == 0
     (engine,) = built
     assert engine.info.n_ctx == 4096 and engine.info.n_threads == 1
+
+
+def test_ask_answers_from_the_transcript_and_says_what_it_read(tiny_model: Path) -> None:
+    r = recap("ask", str(DATA / "premiere.txt"), "Why do home ovens lose steam?", "--model", str(tiny_model))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() and "recap: read 0:05-5:00" in r.stderr  # the one passage of this short file
+    r = recap("ask", str(DATA / "premiere.txt"), "  ", "--model", str(tiny_model))
+    assert r.returncode == 2 and "question is empty" in r.stderr
+    r = recap("ask", str(DATA / "premiere.txt"), "Why?")
+    assert r.returncode == 2 and "no model" in r.stderr
