@@ -227,3 +227,22 @@ def test_title_scores_compare_each_chapter_with_the_topic_under_way() -> None:
     assert swapped == 0.0
     half = title_scores([(0.0, "Remote control"), (400.0, "Weather")], topics, 1000.0)
     assert 0 < half < 50
+
+
+@needs_qmsum
+def test_specific_queries_come_with_spans_on_the_meetings_clock() -> None:
+    meetings = _meetings()
+    queries = [(m, q) for m in meetings for q in m.queries]
+    assert len(queries) > 200  # QMSum's validation split: 237 with usable spans
+    for m, q in queries:
+        assert q.question and q.answer and q.spans_s
+        assert all(0.0 <= a <= b <= m.transcript.duration_s + 1e-6 for a, b in q.spans_s)
+
+
+def test_cited_inside_and_read_reaches_a_span() -> None:
+    from tests.bench.quality import inside, overlaps
+
+    spans = [(100.0, 200.0), (500.0, 600.0)]
+    assert inside(150.0, spans) and inside(600.0, spans) and not inside(300.0, spans)
+    assert inside(80.0, spans, slack_s=30.0) and not inside(60.0, spans, slack_s=30.0)
+    assert overlaps((190.0, 260.0), spans) and not overlaps((201.0, 499.0), spans)

@@ -57,6 +57,15 @@ _PUNCT = re.compile(r"[.,?!:;]+")  # a token that is only sentence punctuation, 
 
 
 @dataclass(frozen=True)
+class Query:
+    """A question about part of a meeting, its human answer, and the stretches of the meeting it draws on."""
+
+    question: str
+    answer: str
+    spans_s: tuple[tuple[float, float], ...]  # (start, end) seconds on the meeting's (estimated) clock
+
+
+@dataclass(frozen=True)
 class Meeting:
     """One QMSum meeting as Recap would read it, with the human references on the same (estimated) clock."""
 
@@ -67,6 +76,7 @@ class Meeting:
     reference_summary: str
     topics: tuple[tuple[str, float], ...]  # reference chapters: (title, start second), in time order
     boundaries_s: tuple[float, ...]  # reference chapter starts after 0.0
+    queries: tuple[Query, ...] = ()  # QMSum's specific queries, with the spans their answers draw on
 
 
 @dataclass(frozen=True)
@@ -196,7 +206,22 @@ def load_meeting(path: Path) -> Meeting:
             topics[-1] = (title, topics[-1][1])
         else:
             topics.append((title, start))
+    queries = []
+    for q in data.get("specific_query_list", []):
+        spans = []
+        for span in q.get("relevant_text_span", []):
+            try:
+                first, last = (int(x) for x in span[:2])
+            except (TypeError, ValueError):
+                continue
+            first, last = max(0, first), min(len(turns) - 1, last)
+            if first <= last:
+                a, b = segments[turn_segment[first]], segments[turn_segment[last]]
+                spans.append((a.start_s, max(b.end_s, a.start_s)))
+        if spans and q.get("query") and q.get("answer"):
+            queries.append(Query(" ".join(str(q["query"]).split()), str(q["answer"]), tuple(spans)))
     return Meeting(
+        queries=tuple(queries),
         name=name,
         domain=domain_of(name),
         transcript=transcript,
