@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import sqlite3
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,6 @@ from PySide6.QtWidgets import (
 from ..config import Config
 from ..jobs import Job, JobQueue, JobState, load_queue
 from ..summarize import Options, Result
-from ..summarize.store import Store
 from ..transcript import TranscriptError, read_file
 from .about_box import AboutBox
 from .export_menu import ExportMenus
@@ -43,6 +41,7 @@ from .model_label import ModelLabel
 from .preset_picker import PresetPicker
 from .progress_panel import ProgressPanel
 from .queue_runner import QueueRunner
+from .result_store import ResultStore
 from .settings_dialog import SettingsDialog
 from .theme import Theme
 from .window_actions import WindowActions
@@ -64,7 +63,7 @@ class MainWindow(QMainWindow):
         self.loop = loop
         self.config = config or Config()
         self.base_options = options or Options()
-        self.store: Store | None = None
+        self.results = ResultStore(lambda text: self.statusBar().showMessage(text, 15000))
         self.current: Job | None = None  # the selected job
         self._tasks: set[asyncio.Task[Any]] = set()
         self._closing: asyncio.Task[None] | None = None
@@ -72,7 +71,7 @@ class MainWindow(QMainWindow):
         self.jobs = JobQueue()
         self.models = ModelController(loop, self.config)
         self.runner = QueueRunner(
-            loop, self.jobs, lambda: self.models.engine, lambda: self.options, self._store
+            loop, self.jobs, lambda: self.models.engine, lambda: self.options, self.results
         )
         self.setWindowTitle("Recap")
         self.setAcceptDrops(True)
@@ -121,7 +120,7 @@ class MainWindow(QMainWindow):
         self.outer_split.setSizes([220, 980])
         self.file_list.hide()  # appears with the first file
 
-        self.history_dock = HistoryDock(self._store, self.commands.history, self)
+        self.history_dock = HistoryDock(self.results, self.commands.history, self)
         self.history = self.history_dock.panel
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.history_dock)
         self.progress = ProgressPanel()
@@ -153,14 +152,9 @@ class MainWindow(QMainWindow):
         self.workspace.drop_zone.openRequested.connect(self.open_dialog)
         self.history.opened.connect(self.open_history)
         self.progress.stopRequested.connect(self.stop)
-        editor = self.workspace.chapter_editor
-        editor.edited.connect(self._chapters_edited)
-        editor.retitleRequested.connect(self.runner.retitle)
-        self.runner.retitled.connect(editor.retitled)
-        self.runner.retitleFailed.connect(editor.retitle_failed)
-        self.workspace.ask_panel.asked.connect(self.runner.ask)
-        self.workspace.ask_panel.asked.connect(lambda *_: self._sync_actions())  # Stop ends an answer too
-        self.runner.answered.connect(self._answered)
+        self.workspace.chapter_editor.edited.connect(self._chapters_edited)
+        self.runner.answered.connect(self.results.keep_answer)
+        self.runner.answered.connect(lambda *_: self._sync_actions())
 
         m.replacing.connect(lambda: r.stop() if r.busy else None)
         m.changed.connect(self._sync_actions)
@@ -169,6 +163,7 @@ class MainWindow(QMainWindow):
         m.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
 
         self.workspace.follow(r)
+        self.workspace.ask_panel.asked.connect(lambda *_: self._sync_actions())  # Stop ends an answer too
         r.jobChanged.connect(self._job_changed)
         r.notice.connect(
             lambda job, text: self.statusBar().showMessage(
@@ -276,8 +271,7 @@ class MainWindow(QMainWindow):
             return
         self.current = job
         self.workspace.show_job(job)
-        store = self.store if job.run is not None else None  # (opened by then: the run came from it)
-        self.workspace.ask_panel.show_job(job, store.answers(job.run) if store and job.run else [])
+        self.workspace.ask_panel.show_job(job, self.results.answers(job))
         self._sync_actions()
 
     def current_result(self) -> tuple[Result, str | None] | None:
@@ -296,17 +290,9 @@ class MainWindow(QMainWindow):
 
     def _chapters_edited(self, job: Job) -> None:
         """Edits are kept with the result in the history (and so reach every export and the next opening)."""
-        store = self._store()
-        if store is not None and job.run is not None and job.result is not None:
-            store.put_edited(job.run, job.result)
+        self.results.keep_edits(job)
         self.history_dock.changed()
         self.exports.update_enabled()
-
-    def _answered(self, job: Job, question: str, answer: str) -> None:
-        store = self._store()
-        if store is not None and job.run is not None and answer.strip():
-            store.put_answer(job.run, question, answer)
-        self._sync_actions()
 
     def _job_finished(self, _job: Job) -> None:
         self.history_dock.changed()
@@ -346,7 +332,7 @@ class MainWindow(QMainWindow):
 
     def open_history(self, run: str) -> Job | None:
         """Show an earlier result at once, from the store; the transcript is read again if its file is there."""
-        store = self._store()
+        store = self.results()
         got = store.get_entry(run) if store is not None else None
         if got is None:
             self.statusBar().showMessage("That result is no longer in the history.", 8000)
@@ -373,16 +359,6 @@ class MainWindow(QMainWindow):
             return
         if job is self.current:
             self.show_job(job)
-
-    def _store(self) -> Store | None:
-        """The results store, opened on first use. Without it (a damaged database) runs still work."""
-        if self.store is None:
-            try:
-                self.store = Store()
-            except (OSError, sqlite3.DatabaseError) as e:
-                log.warning("results store unavailable: %s", e)
-                self.statusBar().showMessage(f"Results will not be kept: {e}", 15000)
-        return self.store
 
     # ---- appearance, layout, about, closing --------------------------------------------------------------------
 
@@ -414,9 +390,7 @@ class MainWindow(QMainWindow):
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await t
         await self.models.close()
-        if self.store is not None:
-            self.store.close()
-            self.store = None
+        self.results.close()
         self._closed.set()
 
     async def wait_closed(self) -> None:

@@ -116,6 +116,10 @@ class Workspace(QStackedWidget):
         runner.jobFinished.connect(self._finished)
         runner.answerDelta.connect(self.ask_panel.append)
         runner.answered.connect(self.ask_panel.finish)
+        self.ask_panel.asked.connect(runner.ask)
+        self.chapter_editor.retitleRequested.connect(runner.retitle)
+        runner.retitled.connect(self.chapter_editor.retitled)
+        runner.retitleFailed.connect(self.chapter_editor.retitle_failed)
 
     def _changed(self, job: Job, _detail: str) -> None:
         if job is self.job:

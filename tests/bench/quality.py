@@ -268,6 +268,7 @@ async def run_questions(engine: Any, meetings: Sequence[Any], per_meeting: int) 
     from app.summarize.ask import context_for
 
     o = Options()
+    RESULTS.mkdir(parents=True, exist_ok=True)
     rows: list[dict[str, Any]] = []
     for m in meetings:
         t = m.transcript

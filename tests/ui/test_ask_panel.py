@@ -28,7 +28,7 @@ def test_a_streamed_answer_with_links_kept_in_the_history(make_window, aloop, ti
     run_until(aloop, lambda: not panel.answering, timeout=60)
     text = panel.answers.toPlainText()
     assert "Why do home ovens lose steam?" in text and panel.question.text() == ""
-    answer = w.store.answers(job.run)
+    answer = w.results.store.answers(job.run)
     assert answer and answer[-1][0] == "Why do home ovens lose steam?"  # kept with the result
     assert "".join(pieces).strip()[:20] in answer[-1][1]  # streamed in pieces, before it was complete
     # every citation that reached the view is a link to a moment that exists in the transcript

@@ -137,11 +137,11 @@ def test_edits_reach_exports_the_history_and_the_next_opening(
     assert "Goodbye" in (tmp_path / "notes.md").read_text()
     assert "Goodbye" in (w.exports.text("podcast-json") or "")
     # kept with the result in the history, shown as edited
-    entry = next(e for e in w.store.history() if e.run == job.run)
+    entry = next(e for e in w.results.store.history() if e.run == job.run)
     assert entry.edited
     w.commands.history.setChecked(True)
     assert any("edited" in w.history.list.item(i).text() for i in range(w.history.list.count()))
-    got = w.store.get_entry(job.run)
+    got = w.results.store.get_entry(job.run)
     assert got is not None and [c.title for c in got[1].chapters][row] == "Goodbye"
     # the same file again: the stored result opens, with the edits, without the model
     w.add_files([str(PREMIERE)])
@@ -151,7 +151,7 @@ def test_edits_reach_exports_the_history_and_the_next_opening(
     # the model's list stays one click away
     w.show_job(again)
     ed.revert()
-    assert not again.result.edited and w.store.get_entry(job.run)[1].edited is False
+    assert not again.result.edited and w.results.store.get_entry(job.run)[1].edited is False
 
 
 def test_retitle_asks_the_model_for_one_chapter_and_is_undoable(make_window, aloop, tiny_model) -> None:  # noqa: ANN001

@@ -83,7 +83,7 @@ def test_stopped_run_exports_what_it_has(make_window, aloop, slow_model, tmp_pat
     got = w.current_result()
     assert got is not None and got[0] is job.result and "Partial result" in got[0].notes[0]
     assert got[0].chapters == tuple(job.chapters)
-    entry, stored = w.store.get_entry(w.store.history()[0].run)
+    entry, stored = w.results.store.get_entry(w.results.store.history()[0].run)
     assert entry.partial and entry.source == str(DATA / "premiere.txt") and stored.chapters == got[0].chapters
     assert w.exports.export_to_file("markdown", str(tmp_path / "partial.md"))
     text = (tmp_path / "partial.md").read_text()

@@ -57,4 +57,4 @@ def test_history_panel_search_reopen_instantly_and_delete(
     box = w.history.confirm
     assert box is not None and box.isVisible()  # asked first, without a nested event loop
     box.button(QMessageBox.StandardButton.Yes).click()
-    assert w.history.list.count() == 0 and w.store.history() == []
+    assert w.history.list.count() == 0 and w.results.store.history() == []
