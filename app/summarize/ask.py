@@ -79,6 +79,44 @@ class PassageIndex:
         self.db.close()
 
 
+EVIDENCE = 3  # the transcript's own sentences that bear most on the question, shown under every answer
+EVIDENCE_WORDS = 30
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+
+
+def evidence(t: Transcript, found: Sequence[Passage], question: str, n: int = EVIDENCE) -> list[str]:
+    """The sentences of the passages read that bear most on the question (BM25 over their segments, then the
+    sentence of each with most of the question's words), as `- [hh:mm:ss] Speaker: “words”` lines in transcript
+    order: what was said, checkable, whatever the model made of it."""
+    segs = [(i, t.segments[i]) for p in found for i in range(p.first, p.stop)]
+    if not segs:
+        return []
+    db = sqlite3.connect(":memory:")
+    try:
+        db.execute("CREATE VIRTUAL TABLE s USING fts5(text, tokenize='porter unicode61')")
+        db.executemany("INSERT INTO s (rowid, text) VALUES (?, ?)", ((i, s.text) for i, s in segs))
+        terms = sorted({w.lower() for w in _WORD.findall(question) if len(w) > 2})
+        if not terms:
+            return []
+        query = " OR ".join('"' + w.replace('"', "") + '"' for w in terms)
+        rows = db.execute(
+            "SELECT rowid FROM s WHERE s MATCH ? ORDER BY bm25(s) LIMIT ?", (query, n)
+        ).fetchall()
+    finally:
+        db.close()
+    wanted = set(terms)
+    out = []
+    for (i,) in sorted(rows):
+        seg = t.segments[i]
+        sentences = [x for x in _SENTENCE.split(seg.text) if x.strip()] or [seg.text]
+        best = max(sentences, key=lambda x: len(wanted & {w.lower() for w in _WORD.findall(x)}))
+        ws = best.split()
+        text = " ".join(ws[:EVIDENCE_WORDS]) + ("…" if len(ws) > EVIDENCE_WORDS else "")
+        who = f"{seg.speaker}: " if seg.speaker else ""
+        out.append(f"- [{stamp(seg.start_s)}] {who}“{text}”")
+    return out
+
+
 def context_for(t: Transcript, question: str, k: int = ANSWER_PASSAGES) -> list[Passage]:
     """The passages given to the model for this question, in transcript order. Without a matching word, the
     opening passages (a question such as "what is this about?" is about the whole)."""

@@ -26,7 +26,7 @@ from ..engine.errors import EngineError, GenerationCancelled, PromptTooLong
 from ..engine.protocol import Engine
 from ..transcript import Transcript
 from . import prompts
-from .ask import context_for
+from .ask import context_for, evidence
 from .budget import Measured, measure, window_budget
 from .chaptering import Titler, plan_starts
 from .chapters import ChapterList, chapter_grammar, parse_chapter_lines, stamp, window_starts
@@ -216,6 +216,12 @@ class Summarizer:
             yield Progress("Answering", 0.3)
             async for ev in self._stream_summary(st, msgs, max_tokens=o.notes_max_tokens):
                 yield ev
+            said = evidence(transcript, found, question)
+            if said:
+                gap = "\n\n" if st.summary() else ""
+                tail = f"{gap}In the transcript:\n" + "\n".join(said)
+                st.summary_parts.append(tail)
+                yield SummaryDelta(tail)
             text = st.summary()
             cited = tuple(sorted({ref_seconds(m.group(1)) for m in REF.finditer(text)}))
             yield Answered(question, text, cited, tuple((p.start_s, p.end_s) for p in found))

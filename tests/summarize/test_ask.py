@@ -35,3 +35,18 @@ def test_the_passages_about_the_question_are_found_in_transcript_order() -> None
     index.close()
     opening = context_for(t, "Warum?", k=2)  # no word of it occurs: the opening passages
     assert [p.first for p in opening] == [0, passages(t)[1].first]
+
+
+def test_evidence_is_the_transcripts_own_sentences_with_their_times() -> None:
+    from app.summarize.ask import evidence
+
+    t = read_text(_long())
+    found = context_for(t, "What about the violin strings?", k=2)
+    said = evidence(t, found, "What about the violin strings?", n=2)
+    assert len(said) == 2 and all("violin strings" in line for line in said)
+    starts = {
+        f"[{int(s.start_s) // 3600:02d}:{int(s.start_s) // 60 % 60:02d}:{int(s.start_s) % 60:02d}]"
+        for s in t.segments
+    }
+    assert all(line.split(" ")[1] in starts for line in said)  # a real moment, each
+    assert evidence(t, found, "?") == []
