@@ -3,7 +3,8 @@
     xvfb-run -a -s "-screen 0 1280x800x24" python tests/screenshot.py MODEL.gguf TRANSCRIPT OUT.png
 
 It starts the window exactly as `recap` does, queues the transcript, and grabs the screen once a few chapters
-are on screen and the run is still going (or, with --done, when it has finished).
+are on screen and the run is still going (or, with --done, when it has finished; with --ask, once a question
+about it is answered).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ def main() -> int:
     ap.add_argument("--chapters", type=int, default=3)
     ap.add_argument("--appearance", choices=["system", "light", "dark"], default="light")
     ap.add_argument("--history", action="store_true", help="show the History panel too")
+    ap.add_argument("--ask", metavar="QUESTION", help="then ask the transcript this, and wait for the answer")
     a = ap.parse_args()
     os.environ.setdefault("RECAP_CONFIG_DIR", tempfile.mkdtemp())
     os.environ.setdefault(
@@ -64,6 +66,12 @@ def main() -> int:
             await asyncio.sleep(0.002)
         if a.history:
             w.commands.history.setChecked(True)
+        if a.ask and item.state == "done":
+            panel = w.workspace.ask_panel
+            panel.question.setText(a.ask)
+            panel.ask()
+            while panel.answering:
+                await asyncio.sleep(0.01)
         await asyncio.sleep(0.05)
         shot = QGuiApplication.primaryScreen().grabWindow(0)
         shot.save(a.out)

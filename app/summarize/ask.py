@@ -32,6 +32,95 @@ class Passage:
     text: str  # the lines as the model sees them: "[hh:mm:ss] Speaker: words"
 
 
+COMMON = 1 / 3  # a question word found in more than this share of the texts carries no topic ("what", "they")
+# Words that only frame a question in English, the language of QMSum's questions and of most users' ("What did
+# she say about ...", "Summarize the discussion on ..."); in other languages such words are left to the rule
+# above and to BM25's inverse frequency. Kept short on purpose: a topic word must never be in it.
+FRAMING = frozenset(
+    [
+        "what",
+        "who",
+        "whom",
+        "whose",
+        "which",
+        "when",
+        "where",
+        "why",
+        "how",
+        "did",
+        "does",
+        "do",
+        "done",
+        "said",
+        "say",
+        "says",
+        "saying",
+        "think",
+        "thought",
+        "thinks",
+        "talk",
+        "talked",
+        "talking",
+        "discuss",
+        "discussed",
+        "discussion",
+        "discussions",
+        "summarize",
+        "summarise",
+        "summary",
+        "about",
+        "they",
+        "them",
+        "their",
+        "there",
+        "then",
+        "than",
+        "from",
+        "into",
+        "were",
+        "was",
+        "has",
+        "had",
+        "have",
+        "would",
+        "could",
+        "should",
+        "will",
+        "can",
+        "also",
+        "just",
+        "like",
+        "some",
+        "any",
+        "all",
+        "more",
+        "most",
+        "tell",
+        "told",
+        "mention",
+        "mentioned",
+        "opinion",
+        "opinions",
+        "view",
+        "views",
+        "regarding",
+        "concerning",
+    ]
+)
+
+
+def _terms(question: str, texts: Sequence[str]) -> list[str]:
+    """The question's words that say what it is about: words of the transcript's own most common kind (in
+    over a third of the texts searched) are left out, in any language; all of them when nothing else is left."""
+    words = sorted({w.lower() for w in _WORD.findall(question) if len(w) > 2 or w.isdigit()} - FRAMING)
+    if not words or not texts:
+        return words
+    bags = [{w.lower() for w in _WORD.findall(x)} for x in texts]
+    limit = max(1.0, COMMON * len(bags))
+    df = {w: sum(w in b for b in bags) for w in words}
+    return [w for w in words if 0 < df[w] <= limit] or [w for w in words if df[w]] or words
+
+
 def passages(t: Transcript, words: int = PASSAGE_WORDS) -> list[Passage]:
     """The transcript in runs of whole segments of about `words` words (a speaker change ends one early when
     it is past half)."""
@@ -57,6 +146,7 @@ class PassageIndex:
 
     def __init__(self, items: Sequence[Passage]) -> None:
         self.items = list(items)
+        self._texts = [p.text for p in self.items]
         self.db = sqlite3.connect(":memory:")
         self.db.execute("CREATE VIRTUAL TABLE p USING fts5(text, tokenize='porter unicode61')")
         self.db.executemany(
@@ -66,7 +156,7 @@ class PassageIndex:
 
     def search(self, question: str, k: int = ANSWER_PASSAGES) -> list[Passage]:
         """The k passages that bear most on the question, best first (none when no word of it occurs)."""
-        terms = sorted({w.lower() for w in _WORD.findall(question) if len(w) > 2 or w.isdigit()})
+        terms = _terms(question, self._texts)
         if not terms:
             return []
         query = " OR ".join('"' + w.replace('"', "") + '"' for w in terms)
@@ -95,7 +185,7 @@ def evidence(t: Transcript, found: Sequence[Passage], question: str, n: int = EV
     try:
         db.execute("CREATE VIRTUAL TABLE s USING fts5(text, tokenize='porter unicode61')")
         db.executemany("INSERT INTO s (rowid, text) VALUES (?, ?)", ((i, s.text) for i, s in segs))
-        terms = sorted({w.lower() for w in _WORD.findall(question) if len(w) > 2})
+        terms = _terms(question, [x.text for x in t.segments])  # common in the whole transcript
         if not terms:
             return []
         query = " OR ".join('"' + w.replace('"', "") + '"' for w in terms)

@@ -173,7 +173,7 @@ class QueueRunner(QObject):
                 self._asking = None
                 self.answered.emit(job, question, text)
                 if self.running is None:
-                    self.idleText.emit("Ready", None)
+                    self.idleText.emit(f"{job.name}: answered", 1.0)
                     self.idle.emit()
 
         task = self.loop.create_task(answer())

@@ -106,9 +106,10 @@ def test_verifying_a_large_file_never_stalls_the_poller(tmp_path: Path) -> None:
 
 
 def wait_for_bytes(d: Download, timeout: float = 60) -> None:
-    """Poll until the child reports bytes written (the server holds the rest back meanwhile)."""
+    """Poll until the child reports bytes received and some are in the partial file on disk (the report can
+    come before the child's write reaches the file); the server holds the rest back meanwhile."""
     deadline = time.monotonic() + timeout
-    while d.progress().done_bytes == 0:
+    while d.progress().done_bytes == 0 or not (d.part.exists() and d.part.stat().st_size > 0):
         assert d.state.active and time.monotonic() < deadline, (d.state.status, d.state.error)
         time.sleep(0.01)
 

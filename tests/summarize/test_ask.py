@@ -50,3 +50,16 @@ def test_evidence_is_the_transcripts_own_sentences_with_their_times() -> None:
     }
     assert all(line.split(" ")[1] in starts for line in said)  # a real moment, each
     assert evidence(t, found, "?") == []
+
+
+def test_words_that_only_frame_the_question_do_not_choose_the_passages() -> None:
+    from app.summarize.ask import evidence
+
+    lines = [f"Ann: they say what they think about it, they say it again and again, {i}." for i in range(30)]
+    lines.insert(17, "Ben: the glacier is melting faster every summer.")
+    t = read_text("\n".join(lines))
+    q = "What do they say about the glacier?"
+    found = context_for(t, q, k=1)
+    assert "glacier" in found[0].text
+    said = evidence(t, found, q, n=1)
+    assert len(said) == 1 and "glacier is melting" in said[0]

@@ -136,7 +136,8 @@ def test_closing_pauses_a_download_and_keeps_its_partial_file(aloop, tiny_model,
         c.start_download()
         d = c.downloading
         assert d is not None
-        run_until(aloop, lambda: d.state.done_bytes > 0, timeout=60)
+        # bytes reported and on disk (a report can come before the child's write reaches the file)
+        run_until(aloop, lambda: d.state.done_bytes > 0 and d.part.exists() and d.part.stat().st_size > 0, 60)
         run_coro(aloop, c.close())
         assert d.state.status == "paused" and Path(d.part).stat().st_size > 0
     finally:
