@@ -26,14 +26,12 @@ from ..engine.errors import EngineError, GenerationCancelled, PromptTooLong
 from ..engine.protocol import Engine
 from ..transcript import Transcript
 from . import prompts
-from .ask import context_for, evidence
 from .budget import Measured, measure, window_budget
 from .chaptering import Titler, plan_starts
 from .chapters import ChapterList, chapter_grammar, parse_chapter_lines, stamp, window_starts
-from .citations import REF, CitationFilter, ref_seconds
+from .citations import CitationFilter
 from .defences import GuardCounts, Instructions, Source, TextGuard, similar, words
 from .events import (
-    Answered,
     Cancelled,
     Chapter,
     ChapterFound,
@@ -182,90 +180,17 @@ class Summarizer:
             return None
         return st.partial(self.model.model_path)
 
-    async def ask(self, transcript: Transcript, question: str) -> AsyncGenerator[Event, None]:
-        """Answer a question about the transcript from the passages that bear on it (app/summarize/ask.py):
-        Progress, the answer's pieces as SummaryDelta (checked like the summary: whole sentences, real citations
-        only), then Answered; Cancelled after stop(), Failed with a sentence."""
-        self._stopped = False
-        o = self.options
-        preset = get_preset(o.preset)
-        language = o.language or detect(s.text for s in transcript.segments)
-        system = prompts.system_prompt(language)
-        st = self.state = RunState(
-            t=transcript,
-            preset=preset,
-            language=language,
-            system=system,
-            instructions=Instructions([*_instruction_texts(system, preset), prompts.ASK_TASK]),
-            source=Source((s.text for s in transcript.segments), transcript.speakers),
-            cache=NullCache(),
-            chapters=ChapterList(o.min_chapter_s, transcript.duration_s),
-        )
-        st.cites = CitationFilter([s.start_s for s in transcript.segments])
-        try:
-            yield Progress("Loading model", 0.0)
-            await self._load()
-            yield Progress("Finding the parts that answer it", 0.1)
-            found = context_for(transcript, question)
-            msgs = prompts.ask_messages([p.text for p in found], question, system)
-            while (
-                len(found) > 1 and await self.model.count_prompt(msgs) + o.notes_max_tokens > self.model.n_ctx
-            ):
-                found = found[:-1]  # a small context: fewer passages, never a prompt that does not fit
-                msgs = prompts.ask_messages([p.text for p in found], question, system)
-            yield Progress("Answering", 0.3)
-            async for ev in self._stream_summary(st, msgs, max_tokens=o.notes_max_tokens):
-                yield ev
-            said = evidence(transcript, found, question)
-            if said:
-                gap = "\n\n" if st.summary() else ""
-                tail = f"{gap}In the transcript:\n" + "\n".join(said)
-                st.summary_parts.append(tail)
-                yield SummaryDelta(tail)
-            text = st.summary()
-            cited = tuple(sorted({ref_seconds(m.group(1)) for m in REF.finditer(text)}))
-            yield Answered(question, text, cited, tuple((p.start_s, p.end_s) for p in found))
-        except GenerationCancelled:
-            yield Cancelled((), st.summary(), None)
-        except (EngineError, PlanError) as e:
-            yield Failed(str(e))
-        except Exception as e:  # a bug: say so in one sentence, keep the details in the log
-            log.exception("ask failed")
-            yield Failed(f"Recap hit an internal error ({type(e).__name__}: {e}).")
+    def ask(self, transcript: Transcript, question: str) -> AsyncGenerator[Event, None]:
+        """A question about the transcript, answered from the passages that bear on it (questions.py)."""
+        from .questions import ask
+
+        return ask(self, transcript, question)
 
     async def retitle(self, transcript: Transcript, chapters: Sequence[Chapter], k: int) -> str:
-        """A new title for chapter k from the model, from that chapter's own lines only (the whole transcript is
-        not read again), held to the same checks as the run's titles, different from the titles around it."""
-        self._stopped = False
-        await self._load()
-        o = self.options
-        preset = get_preset(o.preset)
-        language = o.language or detect(s.text for s in transcript.segments)
-        system = prompts.system_prompt(language)
-        segs = transcript.segments
-        starts = [0] + [
-            next((i for i, s in enumerate(segs) if s.start_s >= c.start_s - 1e-6), len(segs) - 1)
-            for c in chapters[1:]
-        ]
-        titler = Titler(
-            segs,
-            starts,
-            Instructions(_instruction_texts(system, preset)),
-            system,
-            transcript.speakers,
-            o.use_grammar,
-        )
-        titler.titles = [c.title for i, c in enumerate(chapters) if i != k]
+        """A new title for chapter k from that chapter's own lines (questions.py)."""
+        from .questions import retitle
 
-        async def ask(messages: list[dict[str, str]], max_tokens: int, grammar: str | None) -> str:
-            self._check_stop()
-            stream = self.model.stream(messages, max_tokens=max_tokens, grammar=grammar)
-            async with contextlib.aclosing(stream) as pieces:
-                text = "".join([p async for p in pieces])
-            self._check_stop()
-            return text
-
-        return await titler.title(k, ask)
+        return await retitle(self, transcript, chapters, k)
 
     async def _load(self) -> None:
         """The model's load, abandoned at once on stop() (the load itself goes on for whoever waits next)."""
