@@ -208,22 +208,28 @@ class Summarizer:
         self._check_stop()
         load.result()
 
-    async def run(self, transcript: Transcript) -> AsyncGenerator[Event, None]:
-        self.from_store = False
+    def new_state(self, transcript: Transcript, extra_instructions: Sequence[str] = ()) -> RunState:
+        """A fresh RunState for a run (or a question) on this transcript; `extra_instructions` are further task
+        texts the answer must not echo."""
         o = self.options
         preset = get_preset(o.preset)
         language = o.language or detect(s.text for s in transcript.segments)
         system = prompts.system_prompt(language)
-        st = self.state = RunState(
+        self.state = RunState(
             t=transcript,
             preset=preset,
             language=language,
             system=system,
-            instructions=Instructions(_instruction_texts(system, preset)),
+            instructions=Instructions([*_instruction_texts(system, preset), *extra_instructions]),
             source=Source((s.text for s in transcript.segments), transcript.speakers),
             cache=NullCache(),
             chapters=ChapterList(o.min_chapter_s, transcript.duration_s),
         )
+        return self.state
+
+    async def run(self, transcript: Transcript) -> AsyncGenerator[Event, None]:
+        self.from_store = False
+        st = self.new_state(transcript)
         try:
             async for ev in self._run(st):
                 yield ev

@@ -15,14 +15,12 @@ from ..transcript import Transcript
 from . import prompts
 from .ask import context_for, evidence
 from .chaptering import Titler
-from .chapters import ChapterList
 from .citations import REF, CitationFilter, ref_seconds
-from .defences import Instructions, Source
+from .defences import Instructions
 from .events import Answered, Cancelled, Chapter, Event, Failed, Progress, SummaryDelta
 from .language import detect
-from .pipeline import RunState, Summarizer, _instruction_texts
+from .pipeline import Summarizer, _instruction_texts
 from .presets import get_preset
-from .runcache import NullCache
 from .windows import PlanError
 
 log = logging.getLogger(__name__)
@@ -34,19 +32,8 @@ async def ask(self: Summarizer, transcript: Transcript, question: str) -> AsyncG
     only), then Answered; Cancelled after stop(), Failed with a sentence."""
     self._stopped = False
     o = self.options
-    preset = get_preset(o.preset)
-    language = o.language or detect(s.text for s in transcript.segments)
-    system = prompts.system_prompt(language)
-    st = self.state = RunState(
-        t=transcript,
-        preset=preset,
-        language=language,
-        system=system,
-        instructions=Instructions([*_instruction_texts(system, preset), prompts.ASK_TASK]),
-        source=Source((s.text for s in transcript.segments), transcript.speakers),
-        cache=NullCache(),
-        chapters=ChapterList(o.min_chapter_s, transcript.duration_s),
-    )
+    st = self.new_state(transcript, [prompts.ASK_TASK])
+    system = st.system
     st.cites = CitationFilter([s.start_s for s in transcript.segments])
     try:
         yield Progress("Loading model", 0.0)
