@@ -103,6 +103,17 @@ class SummaryDelta:
 
 
 @dataclass(frozen=True)
+class NotesDelta:
+    """A piece of one part's notes, streamed as the model writes them, so that a long transcript has summary text
+    long before its summary: shown as notes so far, and replaced by the summary when its first SummaryDelta comes
+    (a run that fits one window has no notes: its summary streams at once)."""
+
+    text: str
+    part: int  # 0-based
+    parts: int
+
+
+@dataclass(frozen=True)
 class Notice:
     """Something the user should know that does not stop the run (a capped output, a pruned citation)."""
 
@@ -139,4 +150,6 @@ class Answered:
     passages: tuple[tuple[float, float], ...]  # (start, end) of the parts of the transcript that were read
 
 
-Event = Progress | ChapterFound | SummaryDelta | Notice | Finished | Failed | Cancelled | Answered
+Event = (
+    Progress | ChapterFound | SummaryDelta | NotesDelta | Notice | Finished | Failed | Cancelled | Answered
+)

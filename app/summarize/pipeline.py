@@ -15,22 +15,20 @@ import asyncio
 import contextlib
 import logging
 import math
-import re
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Sequence
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
-from typing import Any, Literal
+from dataclasses import asdict, dataclass
+from typing import Literal
 
 from ..engine.errors import EngineError, GenerationCancelled, PromptTooLong
 from ..engine.protocol import Engine
 from ..transcript import Transcript
-from . import prompts
-from .budget import Measured, measure, window_budget
+from . import ending, prompts
+from .budget import measure, window_budget
 from .chaptering import Titler, plan_starts
 from .chapters import ChapterList, chapter_grammar, parse_chapter_lines, stamp, window_starts
 from .citations import CitationFilter
-from .defences import GuardCounts, Instructions, Source, TextGuard, similar, words
+from .defences import Instructions, Source, TextGuard
 from .events import (
     Cancelled,
     Chapter,
@@ -38,16 +36,15 @@ from .events import (
     Event,
     Failed,
     Finished,
-    Notice,
+    NotesDelta,
     Progress,
     Result,
-    Stats,
     SummaryDelta,
 )
-from .extract import KEY_MOMENTS, key_moments
 from .language import detect
-from .presets import Preset, get_preset
+from .presets import get_preset
 from .runcache import NullCache, open_cache
+from .state import RunState
 from .store import Store
 from .windows import PlanError, Window, plan_windows
 
@@ -82,66 +79,6 @@ SOFT_CAP = 0.7
 
 
 PROMPTS_VERSION = 4  # part of the store key: change it when prompts change, so old results are not reused
-
-
-@dataclass
-class RunState:
-    """Everything one run knows; a new one per run."""
-
-    t: Transcript
-    preset: Preset
-    language: str | None
-    system: str
-    instructions: Instructions
-    source: Source  # the transcript's words and speakers: quotations and labels are checked against it
-    cache: NullCache
-    chapters: ChapterList
-    started: float = field(default_factory=time.perf_counter)
-    summary_parts: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    guard: GuardCounts = field(default_factory=GuardCounts)
-    prompt_evaluated: int = 0
-    prompt_reused: int = 0
-    generated: int = 0
-    capped: int = 0
-    capped_kinds: list[str] = field(
-        default_factory=list
-    )  # which requests hit their cap: "notes", "summary" ...
-    model_summary: str = ""  # what the model wrote of the summary (the key moments follow it)
-    summary_generated: int = 0  # tokens the model wrote for the summary itself (before the defences)
-    reused_windows: int = 0
-    windows: int = 0
-    notices: list[str] = field(default_factory=list)
-    measured: Measured | None = None
-    cites: CitationFilter | None = None
-    titler: Titler | None = None
-    # topics mode: the unit index where each chapter begins
-    chapter_units: list[int] = field(default_factory=list)
-    moments: list[str] = field(default_factory=list)  # "- [stamp] Speaker: “sentence”", one per chapter
-    moment_texts: list[str] = field(default_factory=list)  # the sentences alone
-
-    def count(self, s: Any, kind: str) -> None:
-        self.prompt_evaluated += s.prompt_evaluated
-        self.prompt_reused += s.prompt_tokens - s.prompt_evaluated
-        self.generated += s.generated_tokens
-        if s.hit_cap:
-            self.capped += 1
-            self.capped_kinds.append(kind)
-
-    def summary(self) -> str:
-        return "".join(self.summary_parts).strip()
-
-    def partial(self, model_path: str) -> Result:
-        return Result(
-            title=self.t.display_title,
-            duration_s=self.t.duration_s,
-            timing=self.t.timing,
-            model=Path(model_path).name,
-            chapters=tuple(self.chapters.chapters),
-            summary=self.summary(),
-            stats=Stats(),
-            notes=("Partial result: the run was stopped before it finished.",),
-        )
 
 
 class Summarizer:
@@ -220,7 +157,7 @@ class Summarizer:
             preset=preset,
             language=language,
             system=system,
-            instructions=Instructions([*_instruction_texts(system, preset), *extra_instructions]),
+            instructions=Instructions([*prompts.instruction_texts(system, preset), *extra_instructions]),
             source=Source((s.text for s in transcript.segments), transcript.speakers),
             cache=NullCache(),
             chapters=ChapterList(o.min_chapter_s, transcript.duration_s),
@@ -312,22 +249,22 @@ class Summarizer:
             done_tokens += w.tokens
             i += 1
         st.windows = len(windows)
-        self._find_moments(st)
+        ending.find_moments(st)
         if len(windows) > 1:
             yield Progress("Writing summary", 0.85, None)
             async for ev in self._reduce(st):
                 yield ev
         st.model_summary = st.summary()
-        moments = self._moments_section(st)
+        moments = ending.moments_section(st)
         if moments:
             shown = "".join(st.summary_parts)
             gap = 2 - min(2, len(shown) - len(shown.rstrip("\n")))  # one blank line between the two
             moments = ("\n" * gap if st.summary() else "") + moments
             st.summary_parts.append(moments)
             yield SummaryDelta(moments)
-        for ev in self._finish_notices(st):
+        for ev in ending.finish_notices(st):
             yield ev
-        result = self._result(st)
+        result = ending.result(st, self.model.model_path)
         st.cache.put_result(result)
         yield Progress("Done", 1.0, 0.0)
         yield Finished(result)
@@ -364,15 +301,14 @@ class Summarizer:
             return
         if stored is not None and stored[1] is not None:
             st.notes.append(stored[1])
+            yield NotesDelta(stored[1], w.index, n)
             return
         msgs = prompts.window_messages(st.t, lines, w.index + 1, n, span, st.preset.notes, st.system)
-        note = await self._collect(
-            st, msgs, o.notes_max_tokens, guard=True, max_bullets=o.notes_max_bullets, kind="notes"
-        )
-        if not note.strip():
-            note = f"- [{stamp(span[0])}] (no notes for this part)"
-        st.notes.append(note)
-        st.cache.put_window(w.first, w.stop, chapter_text, note)
+        async for ev in self._stream_notes(st, msgs, w, n):
+            yield ev
+        if not st.notes[-1].strip():
+            st.notes[-1] = f"- [{stamp(span[0])}] (no notes for this part)"
+        st.cache.put_window(w.first, w.stop, chapter_text, st.notes[-1])
 
     async def _topic_chapters(self, st: RunState, w: Window, stored: tuple[str, str | None] | None) -> str:
         """`[stamp] Title` lines of the chapters that begin in this window, titled one by one."""
@@ -433,6 +369,48 @@ class Summarizer:
         assert self.state is not None
         return await self._collect(self.state, messages, max_tokens, grammar=grammar)
 
+    async def _pieces(
+        self,
+        st: RunState,
+        messages: list[dict[str, str]],
+        max_tokens: int,
+        *,
+        grammar: str | None = None,
+        guard: bool = False,
+        max_bullets: int | None = None,
+        kind: str = "title",
+    ) -> AsyncGenerator[str, None]:
+        """The answer to one request, piece by piece as the model writes it: through the defences (citations
+        checked, instructions, placeholders and loops refused) when `guard`, else raw. The request ends early at a
+        loop, or at a sentence's end once the answer is near its cap."""
+        g = TextGuard(st.instructions, st.guard, max_bullets, source=st.source) if guard else None
+        self._check_stop()
+        soft = int(max_tokens * SOFT_CAP)
+        stream = self.model.stream(messages, max_tokens=max_tokens, grammar=grammar)
+        async with contextlib.aclosing(stream) as s:
+            n = 0
+            async for piece in s:
+                n += 1  # each piece is one token's text
+                if g is None:
+                    yield piece
+                    continue
+                assert st.cites is not None
+                before = g.sentences
+                out = g.feed(st.cites.feed(piece))
+                if out:
+                    yield out
+                if g.stop or (n >= soft and g.sentences > before):  # near the cap, a sentence just ended
+                    break  # leaving the stream ends the generation (a loop, or a line ending near the cap)
+        if g is not None:
+            assert st.cites is not None
+            out = g.feed(st.cites.flush()) + g.flush()
+            if out:
+                yield out
+        st.count(self.model.last_stats, kind)
+        if kind == "summary":
+            st.summary_generated += self.model.last_stats.generated_tokens
+        self._check_stop()
+
     async def _collect(
         self,
         st: RunState,
@@ -444,57 +422,36 @@ class Summarizer:
         max_bullets: int | None = None,
         kind: str = "title",
     ) -> str:
+        pieces = self._pieces(
+            st, messages, max_tokens, grammar=grammar, guard=guard, max_bullets=max_bullets, kind=kind
+        )
+        async with contextlib.aclosing(pieces) as ps:
+            return "".join([p async for p in ps])
+
+    async def _stream_notes(
+        self, st: RunState, msgs: list[dict[str, str]], w: Window, n: int
+    ) -> AsyncIterator[Event]:
+        """One part's notes, streamed as NotesDelta (the summary pane shows them until the summary comes)."""
+        o = self.options
         parts: list[str] = []
-        g = TextGuard(st.instructions, st.guard, max_bullets, source=st.source) if guard else None
-        self._check_stop()
-        soft = int(max_tokens * SOFT_CAP)
-        stream = self.model.stream(messages, max_tokens=max_tokens, grammar=grammar)
-        async with contextlib.aclosing(stream) as s:
-            n = 0
-            async for piece in s:
-                n += 1  # each piece is one token's text
-                if g is None:
-                    parts.append(piece)
-                    continue
-                assert st.cites is not None
-                before = g.sentences
-                parts.append(g.feed(st.cites.feed(piece)))
-                if g.stop or (n >= soft and g.sentences > before):  # near the cap, a sentence just ended
-                    break  # leaving the stream ends the generation (a loop, or a line ending near the cap)
-        if g is not None:
-            assert st.cites is not None
-            parts.append(g.feed(st.cites.flush()) + g.flush())
-        st.count(self.model.last_stats, kind)
-        self._check_stop()
-        return "".join(parts)
+        pieces = self._pieces(
+            st, msgs, o.notes_max_tokens, guard=True, max_bullets=o.notes_max_bullets, kind="notes"
+        )
+        async with contextlib.aclosing(pieces) as ps:
+            async for piece in ps:
+                parts.append(piece)
+                yield NotesDelta(piece, w.index, n)
+        st.notes.append("".join(parts))
 
     async def _stream_summary(
         self, st: RunState, msgs: list[dict[str, str]], max_tokens: int | None = None
     ) -> AsyncIterator[Event]:
-        self._check_stop()
-        assert st.cites is not None
-        g = TextGuard(st.instructions, st.guard, source=st.source)
         cap = max_tokens or self.options.summary_max_tokens
-        stream = self.model.stream(msgs, max_tokens=cap)
-        soft = int(cap * SOFT_CAP)
-        async with contextlib.aclosing(stream) as s:
-            n = 0
-            async for piece in s:
-                n += 1  # each piece is one token's text
-                before = g.sentences
-                out = g.feed(st.cites.feed(piece))
-                if out:
-                    st.summary_parts.append(out)
-                    yield SummaryDelta(out)
-                if g.stop or (n >= soft and g.sentences > before):  # near the cap, a sentence just ended
-                    break  # leaving the stream ends the generation
-        out = g.feed(st.cites.flush()) + g.flush()
-        if out:
-            st.summary_parts.append(out)
-            yield SummaryDelta(out)
-        st.count(self.model.last_stats, "summary")
-        st.summary_generated += self.model.last_stats.generated_tokens
-        self._check_stop()
+        pieces = self._pieces(st, msgs, cap, guard=True, kind="summary")
+        async with contextlib.aclosing(pieces) as ps:
+            async for piece in ps:
+                st.summary_parts.append(piece)
+                yield SummaryDelta(piece)
 
     async def _reduce(self, st: RunState) -> AsyncIterator[Event]:
         """Hierarchical: while the notes do not fit one prompt, condense groups of them; the last pass streams."""
@@ -531,149 +488,3 @@ class Summarizer:
             notes = condensed
         async for ev in self._stream_summary(st, msgs):
             yield ev
-
-    # ---- the end -----------------------------------------------------------------------------------------------
-
-    def _find_moments(self, st: RunState) -> None:
-        """The summary's "Key moments": the most central sentence of each chapter, verbatim, with its time; the
-        KEY_MOMENTS most central of those."""
-        me = st.measured
-        assert me is not None
-        unit_at = {u.start_s: i for i, u in enumerate(me.units)}
-        starts = sorted({unit_at.get(c.start_s, 0) for c in st.chapters.chapters} | {0})
-        moments = key_moments(me.units, starts, limit=KEY_MOMENTS)
-        lines = [
-            f"- [{stamp(m.start_s)}] " + (f"{m.speaker}: " if m.speaker else "") + f"“{m.text}”"
-            for m in moments
-        ]
-        st.moments = lines
-        st.moment_texts = [m.text for m in moments]
-
-    def _moments_section(self, st: RunState) -> str:
-        """The key moments, less any the model's summary already quotes (a summary never says a thing twice)."""
-        said = [words(x) for x in re.split(r"\n|(?<=[.!?”\"])\s+", st.summary()) if x.strip()]
-        keep = [
-            line
-            for line, text in zip(st.moments, st.moment_texts, strict=True)
-            if not any(similar(words(text), w) for w in said)
-        ]
-        return "### Key moments\n\n" + "\n".join(keep) + "\n" if keep else ""
-
-    def _finish_notices(self, st: RunState) -> list[Notice]:
-        out = []
-        tc = st.titler.counts if st.titler is not None else None
-        if not st.chapters.chapters:
-            out.append("The model proposed no usable chapters.")
-        if tc is not None and tc.problems():
-            kinds = ", ".join(f"{k} {v}" for k, v in _title_kinds(tc).items() if v)
-            out.append(
-                f"{tc.problems()} chapter titles the model wrote could not be used ({kinds}); instead, "
-                + _and(
-                    [f"{tc.salvaged} are the subject of its sentence about the part"] * bool(tc.salvaged)
-                    + [f"{tc.from_keywords} were made from the chapter's own words"] * bool(tc.from_keywords)
-                    or ["it was asked again"]
-                )
-                + "."
-            )
-        if st.chapters.late_dropped:
-            out.append(f"{st.chapters.late_dropped} chapters that began in the last minute were left out.")
-        g = st.guard
-        if g.loops:
-            out.append(f"The model started repeating itself {g.loops} times; those answers were ended there.")
-        if g.echo:
-            out.append(f"{g.echo} sentences that repeated Recap's own instructions were left out.")
-        if g.quotes:
-            out.append(f"{g.quotes} sentences that quoted words the transcript does not have were left out.")
-        if g.placeholders:
-            out.append(
-                f"{g.placeholders} placeholders the model left in (empty brackets, template words) were removed."
-            )
-        if not st.model_summary:
-            if st.summary_generated:
-                out.append("The model wrote no usable summary.")
-            else:
-                out.append("The model wrote no summary.")
-            if st.notes:  # the notes per part are the best there is
-                notes = (
-                    "Notes by part (the model wrote no usable summary):\n\n" + "\n".join(st.notes) + "\n\n"
-                )
-                st.summary_parts.insert(0, notes)  # before the key moments
-        if st.capped:
-            kinds = ", ".join(sorted(set(st.capped_kinds)))
-            out.append(f"{st.capped} model answers ({kinds}) reached their length limit and were cut there.")
-        st.notices.extend(out)
-        return [Notice(m) for m in out]
-
-    def _result(self, st: RunState) -> Result:
-        me = st.measured
-        assert me is not None and st.cites is not None
-        tc = st.titler.counts if st.titler is not None else None
-        stats = Stats(
-            prompt_tokens=st.prompt_evaluated,
-            prompt_tokens_reused=st.prompt_reused,
-            generated_tokens=st.generated,
-            transcript_tokens=me.transcript_tokens,
-            windows=st.windows,
-            windows_reused=st.reused_windows,
-            seconds=time.perf_counter() - st.started,
-            citations_removed=st.cites.removed,
-            output_capped=st.capped,
-            titles_replaced=tc.problems() if tc else 0,
-            titles_retried=tc.retried if tc else 0,
-            titles_salvaged=tc.salvaged if tc else 0,
-            titles_from_keywords=tc.from_keywords if tc else 0,
-            echo_removed=st.guard.echo,
-            placeholders_removed=st.guard.placeholders,
-            repeats_removed=st.guard.repeats,
-            loops_stopped=st.guard.loops,
-            quotes_removed=st.guard.quotes,
-            late_chapters_dropped=st.chapters.late_dropped,
-        )
-        return Result(
-            title=st.t.display_title,
-            duration_s=st.t.duration_s,
-            timing=st.t.timing,
-            model=Path(self.model.model_path).name,
-            chapters=st.chapters.finished(st.t.duration_s),
-            summary=st.summary(),
-            stats=stats,
-            notes=tuple(st.notes),
-            warnings=tuple(st.notices),
-        )
-
-
-def _and(parts: list[str]) -> str:
-    return ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
-
-
-def _title_kinds(tc: Any) -> dict[str, int]:
-    return {
-        "repeated the instructions": tc.echo,
-        "a speaker's label": tc.speaker,
-        "a sentence someone said": tc.filler,
-        "a placeholder": tc.placeholder,
-        "a duplicate": tc.duplicate,
-        "empty": tc.empty,
-    }
-
-
-def _instruction_texts(system: str, preset: Preset) -> list[str]:
-    """Everything Recap says to the model, to recognize it when the model says it back."""
-    head = (
-        "Each line starts with [hh:mm:ss], the moment it was said. Notes on the transcript, in order. Each starts "
-        "with the [hh:mm:ss] where it was said. Key moments, in the speakers' own words."
-    )
-    return [
-        system,
-        prompts.SYSTEM,
-        head,
-        preset.notes,
-        preset.summary,
-        prompts.NOTES_TASK,
-        prompts.SUMMARY_TASK,
-        prompts.REDUCE_TASK,
-        prompts.TITLE_TASK,
-        prompts.chapters_task(8, []),
-        "What is this about? Answer in 2 to 5 words.",
-        "Keep each [hh:mm:ss] exactly as in the notes.",
-    ]

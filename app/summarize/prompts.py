@@ -5,9 +5,13 @@ re-reading the transcript."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from ..transcript import Segment, Transcript
 from .chapters import stamp
+
+if TYPE_CHECKING:
+    from .presets import Preset
 
 SYSTEM = (
     "You are Recap, an assistant that summarizes transcripts of podcasts, meetings, interviews and lectures. "
@@ -228,4 +232,26 @@ def ask_messages(passages: Sequence[str], question: str, system: str = SYSTEM) -
             "role": "user",
             "content": f"Transcript lines:\n{body}\n\nQuestion: {question.strip()}\n\n{ASK_TASK}",
         },
+    ]
+
+
+def instruction_texts(system: str, preset: Preset) -> list[str]:
+    """Everything Recap says to the model, to recognize it when the model says it back."""
+    head = (
+        "Each line starts with [hh:mm:ss], the moment it was said. Notes on the transcript, in order. Each starts "
+        "with the [hh:mm:ss] where it was said. Key moments, in the speakers' own words."
+    )
+    return [
+        system,
+        SYSTEM,
+        head,
+        preset.notes,
+        preset.summary,
+        NOTES_TASK,
+        SUMMARY_TASK,
+        REDUCE_TASK,
+        TITLE_TASK,
+        chapters_task(8, []),
+        "What is this about? Answer in 2 to 5 words.",
+        "Keep each [hh:mm:ss] exactly as in the notes.",
     ]

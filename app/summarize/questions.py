@@ -19,8 +19,9 @@ from .citations import REF, CitationFilter, ref_seconds
 from .defences import Instructions
 from .events import Answered, Cancelled, Chapter, Event, Failed, Progress, SummaryDelta
 from .language import detect
-from .pipeline import Summarizer, _instruction_texts
+from .pipeline import Summarizer
 from .presets import get_preset
+from .prompts import instruction_texts
 from .windows import PlanError
 
 log = logging.getLogger(__name__)
@@ -82,7 +83,7 @@ async def retitle(self: Summarizer, transcript: Transcript, chapters: Sequence[C
     titler = Titler(
         segs,
         starts,
-        Instructions(_instruction_texts(system, preset)),
+        Instructions(instruction_texts(system, preset)),
         system,
         transcript.speakers,
         o.use_grammar,

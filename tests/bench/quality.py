@@ -44,8 +44,8 @@ from app.summarize import (  # noqa: E402
     prompts,  # noqa: E402
 )
 from app.summarize.chaptering import plan_starts  # noqa: E402
-from app.summarize.pipeline import _instruction_texts  # noqa: E402
 from app.summarize.presets import get_preset  # noqa: E402
+from app.summarize.prompts import instruction_texts  # noqa: E402
 from app.transcript import Transcript, read_file  # noqa: E402
 from tests.bench import quality_data as qd  # noqa: E402
 from tests.defects import defects  # noqa: E402
@@ -183,7 +183,7 @@ async def run_models(args: argparse.Namespace, meetings: list[Any], choi: list[A
     o = Options(chapters=args.chapters)
     RESULTS.mkdir(parents=True, exist_ok=True)
     engine = LlamaEngine(args.model, n_ctx=N_CTX)
-    texts = _instruction_texts(prompts.system_prompt("English"), get_preset(o.preset))
+    texts = instruction_texts(prompts.system_prompt("English"), get_preset(o.preset))
     out: dict[str, Any] = {"meetings": [], "choi": [], "seeds": []}
     try:
         await engine.load()

@@ -11,11 +11,11 @@ import pytest
 from app.summarize import prompts
 from app.summarize.chaptering import Titler, salvage
 from app.summarize.defences import Instructions
-from app.summarize.pipeline import _instruction_texts
 from app.summarize.presets import get_preset
+from app.summarize.prompts import instruction_texts
 from app.transcript import Segment
 
-INSTRUCTIONS = Instructions(_instruction_texts(prompts.system_prompt("English"), get_preset("podcast")))
+INSTRUCTIONS = Instructions(instruction_texts(prompts.system_prompt("English"), get_preset("podcast")))
 
 
 @pytest.mark.parametrize(

@@ -21,8 +21,8 @@ from app.summarize.defences import (
     keyword_title,
     title_problem,
 )
-from app.summarize.pipeline import _instruction_texts
 from app.summarize.presets import get_preset
+from app.summarize.prompts import instruction_texts
 from app.transcript import read_file
 from tests.helpers import DATA, SEED_003
 
@@ -32,7 +32,7 @@ needs_seed = pytest.mark.skipif(
 
 RECORDED = json.loads((DATA / "smollm2" / "seed003-b99d849.json").read_text(encoding="utf-8"))
 PODCAST = get_preset("podcast")
-INSTRUCTIONS = Instructions(_instruction_texts(prompts.system_prompt("English"), PODCAST))
+INSTRUCTIONS = Instructions(instruction_texts(prompts.system_prompt("English"), PODCAST))
 SPEAKERS = ["Jens", "Stefan"]
 
 

@@ -20,8 +20,8 @@ from app.engine import LlamaEngine
 from app.export import FORMATS, ExportError, render
 from app.summarize import Finished, Notice, Options, Summarizer, SummaryDelta, prompts
 from app.summarize.chapters import valid_chapter_list
-from app.summarize.pipeline import _instruction_texts
 from app.summarize.presets import get_preset
+from app.summarize.prompts import instruction_texts
 from app.summarize.store import Store
 from app.transcript import Transcript, read_file
 from tests.defects import defects, placeholders
@@ -31,7 +31,7 @@ pytestmark = pytest.mark.real_model
 
 SHAPES = [DATA / "premiere.txt", DATA / "formats" / "otter.txt", DATA / "formats" / "whisperx.json"]
 SEEDS = [SEED_003, SEED_000]
-INSTRUCTIONS = _instruction_texts(prompts.system_prompt("English"), get_preset("podcast"))
+INSTRUCTIONS = instruction_texts(prompts.system_prompt("English"), get_preset("podcast"))
 
 
 class Run:
