@@ -7,7 +7,8 @@ Thread contract
   a stream, `call_and_settle` for a job's result); that thread touches no other loop state and no widget.
 - `stop()` may be called from any thread. It aborts the running job at the next token, and inside prompt
   evaluation through llama.cpp's abort callback (checked between graph nodes), so it takes effect within
-  milliseconds even in the middle of a long prompt. The engine stays usable afterwards.
+  milliseconds even in the middle of a long prompt, and inside a model load through llama.cpp's progress
+  callback (called between tensors; see `_abortable_llama`). The engine stays usable afterwards.
 
 llama_cpp is imported in this package only (app/engine), and lazily, so that the window shows before it loads.
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import codecs
 import contextlib
+import functools
 import logging
 import os
 import queue
@@ -72,6 +74,17 @@ class RequestStats:
     first_token_at: float | None = None  # time.perf_counter() when the first token left the model
 
 
+@dataclass(frozen=True)
+class RequestRecord:
+    """One finished request, for benchmarks (LlamaEngine.requests)."""
+
+    prompt: list[int]
+    grammar: str | None
+    generated: int
+    hit_cap: bool  # False: one more token was sampled (an end of generation, or the caller had left)
+    stats: RequestStats
+
+
 Message = dict[str, str]
 
 
@@ -109,6 +122,7 @@ class LlamaEngine:
         self._llm: Any = None
         self._formatter: Any = None
         self._abort_cb: Any = None
+        self._orphan: threading.Thread | None = None  # a load left behind by Stop, still ending
         self._jobs: queue.Queue[_Job | None] = queue.Queue()
         self._active: set[_Job] = set()
         self._active_lock = threading.Lock()
@@ -116,7 +130,8 @@ class LlamaEngine:
         self._thread = threading.Thread(target=self._run, name="recap-llama", daemon=True)
         self._thread.start()
         self._closed = False
-        self._loading: asyncio.Future[ModelInfo] | None = None
+        self._loading: asyncio.Future[ModelInfo] | None = None  # the load that load() callers share
+        self._loading_job: _Job | None = None  # its job: cancelled by stop()
         # What the worker is doing: "idle", "loading", "prompt" (evaluating a prompt) or "generating".
         # Written by the worker thread only; read anywhere (a str assignment is atomic).
         self.phase = "idle"
@@ -124,6 +139,9 @@ class LlamaEngine:
         self.on_phase: Callable[[str], None] | None = None
         # Benchmarks set this to a list: the worker appends (time.perf_counter(), characters) per emitted piece.
         self.trace: list[tuple[float, int]] | None = None
+        # Benchmarks set this to a list: the worker appends each finished request (its prompt's tokens, the
+        # grammar, what it generated and why it ended), so that a bare llama.cpp loop can redo the same work.
+        self.requests: list[RequestRecord] | None = None
 
     # ---- worker side -------------------------------------------------------------------------------------------
 
@@ -140,6 +158,7 @@ class LlamaEngine:
                 self._set_phase("idle")
                 with self._active_lock:
                     self._active.discard(job)
+        self._wait_for_orphan(None)
         if self._llm is not None:
             with contextlib.suppress(Exception):
                 self._llm.close()
@@ -157,7 +176,7 @@ class LlamaEngine:
         job = self._current
         return job is not None and job.cancel.is_set()
 
-    def _load_now(self) -> ModelInfo:
+    def _load_now(self, job: _Job) -> ModelInfo:
         import llama_cpp
         from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
@@ -168,22 +187,46 @@ class LlamaEngine:
         # reason, before llama.cpp maps gigabytes and the machine starts swapping
         fitted = fit.plan(path, self._want_ctx)
         n_ctx, n_ctx_train = fitted.n_ctx, fitted.n_ctx_train
-        try:
-            llm = llama_cpp.Llama(
-                model_path=str(path),
-                n_ctx=n_ctx,
-                n_gpu_layers=self.n_gpu_layers,
-                n_batch=self.n_batch,
-                n_threads=self.n_threads,
-                n_threads_batch=self.n_threads,
-                seed=self.seed,
-                verbose=False,
-            )
-        except (ValueError, RuntimeError, OSError) as e:
-            raise EngineError(
-                f"“{path.name}” could not be loaded by llama.cpp: it is damaged, incomplete, or a kind of model "
-                "this version does not support."
-            ) from e
+        # Stop during the load. llama.cpp calls the progress callback before each tensor and gives up when it
+        # returns False; but it cannot be interrupted while it reads the vocabulary (before the first tensor:
+        # ~250 ms for a 152k-token vocabulary here) nor while it sets up the context (after the last one). So
+        # the load runs on a thread of its own, which this worker leaves at once on Stop (_construct).
+        if job.cancel.is_set():
+            raise GenerationCancelled()
+
+        def make(go_on: Callable[[], bool]) -> Any:
+            said_stop: list[bool] = []
+
+            def progress(_progress: float, _data: Any) -> bool:
+                ok = go_on()
+                if not ok:
+                    said_stop.append(True)
+                return ok
+
+            callback = llama_cpp.llama_progress_callback(progress)  # referenced while it loads
+            try:
+                return _abortable_llama()(
+                    progress_callback=callback,
+                    model_path=str(path),
+                    n_ctx=n_ctx,
+                    n_gpu_layers=self.n_gpu_layers,
+                    n_batch=self.n_batch,
+                    n_threads=self.n_threads,
+                    n_threads_batch=self.n_threads,
+                    seed=self.seed,
+                    verbose=False,
+                )
+            except (ValueError, RuntimeError, OSError) as e:
+                if said_stop:  # our progress callback said stop: llama.cpp cancelled the load
+                    raise GenerationCancelled() from e
+                raise EngineError(
+                    f"“{path.name}” could not be loaded by llama.cpp: it is damaged, incomplete, or a kind of "
+                    "model this version does not support."
+                ) from e
+
+        llm = self._construct(job, make)
+        # A Stop that comes after the last tensor was read (while llama.cpp sets up the context) is too late to
+        # abort anything: the model is loaded, and kept.
         # An aborted decode (our Stop) makes llama.cpp log an "error"; errors reach the user as EngineError.
         logging.getLogger("llama-cpp-python").setLevel(logging.CRITICAL)
         self._abort_cb = llama_cpp.ggml_abort_callback(
@@ -208,9 +251,65 @@ class LlamaEngine:
         self.info = info
         return info
 
+    def _construct(self, job: _Job, make: Callable[[Callable[[], bool]], Any]) -> Any:
+        """`make(go_on)` on a short-lived thread ("recap-llama-load"), waited for here; on Stop this worker
+        leaves it at once and raises GenerationCancelled. The thread then finishes (llama.cpp's uninterruptible
+        steps) and frees what it made; the next load waits for it first, so two loads never overlap. The model
+        is handed to this worker only when the wait ends normally: one thread at a time holds a `Llama`."""
+        self._wait_for_orphan(job)
+        lock = threading.Lock()
+        done = threading.Event()
+        box: dict[str, Any] = {}
+
+        def go_on() -> bool:
+            return self._load_go_on(job)
+
+        def body() -> None:
+            try:
+                made, error = make(go_on), None
+            except BaseException as e:  # noqa: BLE001 - handed to the worker, which raises it
+                made, error = None, e
+            with lock:
+                if box.get("orphan"):  # the worker left: nobody will use it
+                    if made is not None:
+                        with contextlib.suppress(Exception):
+                            made.close()
+                    return
+                box["made"], box["error"] = made, error
+                done.set()
+
+        thread = threading.Thread(target=body, name="recap-llama-load", daemon=True)
+        thread.start()
+        while not done.wait(0.005):
+            if job.cancel.is_set():
+                with lock:
+                    if not done.is_set():
+                        box["orphan"] = True
+                        self._orphan = thread
+                        raise GenerationCancelled()
+        thread.join()
+        if box["error"] is not None:
+            raise box["error"]
+        return box["made"]
+
+    def _load_go_on(self, job: _Job) -> bool:
+        """llama.cpp's progress callback during a load, before each tensor: False aborts the load. It must not
+        raise (ctypes would print the error and go on)."""
+        return not job.cancel.is_set()
+
+    def _wait_for_orphan(self, job: _Job | None) -> None:
+        """Wait until a load that Stop left behind has ended (a stopped job does not wait)."""
+        orphan = self._orphan
+        while orphan is not None and orphan.is_alive():
+            if job is not None and job.cancel.is_set():
+                raise GenerationCancelled()
+            orphan.join(0.005)
+        self._orphan = None
+
     def _ensure_loaded(self) -> None:
         if self._llm is None:
-            self._load_now()
+            job = self._current
+            self._load_now(job if job is not None else _Job(lambda _job: None))
 
     def _render(self, messages: Sequence[Message]) -> list[int]:
         self._ensure_loaded()
@@ -286,6 +385,12 @@ class LlamaEngine:
             gen.close()
             if stats.first_token_at is not None:
                 stats.generate_s = time.perf_counter() - stats.first_token_at
+            if (
+                self.requests is not None
+            ):  # also when the caller left early (a loop stopped, a sentence ended)
+                self.requests.append(
+                    RequestRecord(prompt, grammar, stats.generated_tokens, stats.hit_cap, stats)
+                )
         tail = decoder.decode(b"", final=True)
         if tail:
             emit(tail)
@@ -323,14 +428,27 @@ class LlamaEngine:
 
     async def load(self) -> ModelInfo:
         """Load the model on the worker thread. Idempotent, also when called concurrently: one load runs, and
-        a caller that stops waiting (Stop during load) does not abort it for the others."""
+        a caller that stops waiting does not abort it for the others. stop() does abort it (before llama.cpp
+        starts, or between two tensors): every caller waiting for it gets GenerationCancelled, the engine stays
+        unloaded, and the next load() starts a new load. A load that failed is tried again by the next load()."""
         if self.info is not None:
             return self.info
-        if self._loading is None or (self._loading.done() and self._loading.exception() is not None):
-            _job, self._loading = self._submit(lambda _job: self._load_now())
+        loading, job = self._loading, self._loading_job
+        if (
+            loading is None
+            or (loading.done() and (loading.cancelled() or loading.exception() is not None))
+            or (job is not None and job.cancel.is_set())  # stopped: it will end in GenerationCancelled
+        ):
+
+            def work(_job: _Job) -> ModelInfo:
+                # nothing to do if the stopped load before this one was too far along to abort, and loaded
+                return self.info or self._load_now(_job)
+
+            self._loading_job, loading = self._submit(work)
+            self._loading = loading
             # its failure is read here too, so that one nobody waits for any more is not reported as lost
-            self._loading.add_done_callback(lambda f: f.cancelled() or f.exception())
-        return await asyncio.shield(self._loading)
+            loading.add_done_callback(lambda f: f.cancelled() or f.exception())
+        return await asyncio.shield(loading)
 
     @property
     def loaded(self) -> bool:
@@ -405,6 +523,37 @@ class LlamaEngine:
         self._closed = True
         self._jobs.put(None)
         self._thread.join(timeout)
+
+
+@functools.cache
+def _abortable_llama() -> Any:
+    """`llama_cpp.Llama` that hands llama.cpp a progress callback for the model load, so that Stop can abort it.
+
+    llama-cpp-python 0.3.36 has no parameter for it (upstream PR abetlen/llama-cpp-python#2340 proposes one;
+    extra keyword arguments are ignored). Its `Llama.__init__` builds the parameters in a fresh struct,
+    `self.model_params = llama_cpp.llama_model_default_params()`, sets fields on it, and loads with
+    `internals.LlamaModel(path_model=..., params=self.model_params)`. The seam: `model_params` is a property
+    here, whose setter puts our callback into that struct as it is assigned; nothing in `Llama` sets the
+    callback fields, so it is still there when the struct is passed to `llama_model_load_from_file`. When the
+    callback returns False, llama.cpp cancels the load ("cancelled model load") and `LlamaModel` raises
+    ValueError. Per instance, no global patching. Built on first use: llama_cpp is imported lazily."""
+    import llama_cpp
+
+    class AbortableLlama(llama_cpp.Llama):  # type: ignore[misc]
+        def __init__(self, *args: Any, progress_callback: Any, **kwargs: Any) -> None:
+            self._progress_callback = progress_callback  # before Llama.__init__ assigns model_params
+            super().__init__(*args, **kwargs)
+
+        @property
+        def model_params(self) -> Any:
+            return self._model_params
+
+        @model_params.setter
+        def model_params(self, params: Any) -> None:
+            params.progress_callback = self._progress_callback  # the struct keeps a reference to it too
+            self._model_params = params
+
+    return AbortableLlama
 
 
 def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:

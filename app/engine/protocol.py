@@ -32,7 +32,8 @@ class Engine(Protocol):
         once loaded, and raises EngineError before."""
 
     async def load(self) -> ModelInfo:
-        """Load the model (or ask the server what it serves); idempotent. EngineError with a sentence."""
+        """Load the model (or ask the server what it serves); idempotent. EngineError with a sentence;
+        GenerationCancelled when stop() aborted the load (the next load() loads again)."""
 
     async def close(self) -> None:
         """Stop what runs and free the model or the connection; the engine is unusable afterwards."""

@@ -20,7 +20,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from ..config import Config, data_dir
-from ..engine import Engine, EngineError
+from ..engine import Engine, EngineError, GenerationCancelled
 from ..engine.discovery import FoundModel
 from ..engine.download import RECOMMENDED, Download, State
 from ..engine.factory import make_engine
@@ -111,6 +111,8 @@ class ModelController(QObject):
         self.loading.emit(True)
         try:
             await engine.load()
+        except GenerationCancelled:
+            pass  # Stop pressed during the load: nothing is wrong with the model; the next run loads it again
         except EngineError as e:
             if engine is self.engine:
                 self.engine, self.error = None, str(e)

@@ -171,6 +171,105 @@ def test_stop_during_generation_is_immediate(slow_model: Path) -> None:
     assert ended < 0.5 and idle < 0.5, (ended, idle)
 
 
+@pytest.mark.parametrize("stop_at", [0, 3])
+def test_stop_during_load_aborts_it_and_the_engine_loads_again(endless_model: Path, stop_at: int) -> None:
+    """Stop while the model loads: `stop_at` 0, as the load begins (the worker's "loading" phase: llama.cpp is
+    then not even started); 3, from within llama.cpp's third progress callback, between two tensors. No sleeps
+    and no timing: the worker's own hooks call stop(). Every caller waiting for the load gets
+    GenerationCancelled, llama.cpp reads no further tensor, the engine is left idle and unloaded, and the next
+    load() loads the model whole."""
+
+    async def main() -> None:
+        e = LlamaEngine(endless_model)
+        answers: list[bool] = []  # what the progress callback told llama.cpp, per tensor: True = go on
+        stopped_at: list[float] = []
+        both_waiting = threading.Event()
+
+        def stop() -> None:  # on the worker thread; stop() is thread-safe
+            stopped_at.append(time.perf_counter())
+            e.stop()
+
+        def on_phase(p: str) -> None:
+            if p == "loading" and not stopped_at:
+                both_waiting.wait(30)  # the first load goes on once both callers wait for it
+                if stop_at == 0:
+                    stop()
+
+        real_progress = e._load_go_on
+
+        def progress(job: object) -> bool:  # llama.cpp's progress callback (set up by the load)
+            if not stopped_at and len(answers) + 1 == stop_at:
+                stop()
+            go_on = real_progress(job)  # type: ignore[arg-type]
+            answers.append(go_on)
+            return go_on
+
+        e.on_phase = on_phase
+        e._load_go_on = progress  # type: ignore[method-assign,assignment]
+        try:
+            waiters = [asyncio.ensure_future(e.load()) for _ in range(2)]  # two callers share one load
+            await asyncio.sleep(0)  # both have called load()
+            assert not any(w.done() for w in waiters) and e._loading is not None
+            both_waiting.set()
+            for w in waiters:
+                with pytest.raises(GenerationCancelled):
+                    await asyncio.wait_for(w, 60)
+            ended = time.perf_counter() - stopped_at[0]
+            assert ended < 2.0, ended  # a gross limit: the whole load would go on to the last tensor
+            # llama.cpp stopped at the progress callback's first "no" (with 0, it was never called)
+            assert answers == ([True] * (stop_at - 1) + [False] if stop_at else [])
+            assert e.phase == "idle" and e.info is None and e._llm is None and not e.loaded
+            # usable afterwards: a new, whole load, and a stream
+            n = len(answers)
+            info = await e.load()
+            assert e.loaded and e.info is info and info.n_vocab > 0
+            assert len(answers) > n + 3 and all(answers[n:])  # every tensor read this time
+            text = "".join([p async for p in e.stream(MSGS, max_tokens=5)])
+            assert e.last_stats.generated_tokens == 5 and text
+        finally:
+            both_waiting.set()
+            e.on_phase = None
+            await e.close()
+
+    run(main())
+
+
+def test_a_load_asked_for_after_stop_is_a_new_load(endless_model: Path) -> None:
+    """load() called after stop() but before the stopped load has ended does not join that load (its caller,
+    who pressed nothing, would get GenerationCancelled): a new load runs after it and succeeds."""
+
+    async def main() -> None:
+        e = LlamaEngine(endless_model)
+        stopped: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        asked = threading.Event()
+        fired: list[bool] = []
+
+        def on_phase(p: str) -> None:  # on the worker thread
+            if p == "loading" and not fired:
+                fired.append(True)
+                e.stop()
+                settle(stopped, None)
+                asked.wait(30)  # the stopped load goes on once the loop has asked for another
+
+        e.on_phase = on_phase
+        try:
+            first = asyncio.ensure_future(e.load())
+            await asyncio.wait_for(asyncio.shield(stopped), 30)
+            second = asyncio.ensure_future(e.load())
+            await asyncio.sleep(0)  # its load() has run up to its wait
+            asked.set()
+            with pytest.raises(GenerationCancelled):
+                await asyncio.wait_for(first, 60)
+            info = await asyncio.wait_for(second, 60)
+            assert e.info is info and e.loaded
+        finally:
+            asked.set()
+            e.on_phase = None
+            await e.close()
+
+    run(main())
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

@@ -74,6 +74,26 @@ def test_settings_saved_while_a_file_runs_apply_later(aloop, tiny_model) -> None
     run_coro(aloop, c.close())
 
 
+def test_a_load_stopped_by_stop_is_silent_and_the_next_load_loads(aloop, tiny_model) -> None:  # noqa: ANN001
+    """Stop pressed while the model loads (the engine's stop() aborts the load): no error shown, the engine kept,
+    and the next run's load() loads it."""
+    c = ModelController(aloop, Config())
+    seen = _recorder(c)
+    assert c.set_model(str(tiny_model))
+    engine = c.engine
+    assert isinstance(engine, LlamaEngine)
+    # stopped as its load begins, on the worker thread (the load task has not run yet: no race)
+    engine.on_phase = lambda p: engine.stop() if p == "loading" else None
+    (task,) = c._tasks
+    run_until(aloop, lambda: task.done() and "loading False" in seen)
+    assert task.exception() is None  # GenerationCancelled did not escape the controller's task
+    assert c.engine is engine and c.error is None and not engine.loaded
+    engine.on_phase = None
+    run_coro(aloop, engine.load())
+    assert engine.loaded
+    run_coro(aloop, c.close())
+
+
 def test_a_new_discovery_cancels_the_one_before(aloop) -> None:  # noqa: ANN001
     c = ModelController(aloop, Config())
     c.discover()
