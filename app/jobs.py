@@ -35,6 +35,9 @@ class JobState(StrEnum):
     STOPPED = "stopped"  # the user stopped it (a partial result may be there)
 
 
+# What the summary pane shows above the notes, while the parts are still being read.
+NOTES_HEADING = "*Notes so far: the summary follows once every part is read.*\n\n"
+
 UNFINISHED = frozenset({JobState.WAITING, JobState.READING, JobState.RUNNING, JobState.NEEDS_MODEL})
 FINISHED = frozenset({JobState.DONE, JobState.FAILED, JobState.STOPPED})
 
@@ -54,6 +57,27 @@ class Job:
     notices: list[str] = field(default_factory=list)
     stage: str = ""  # what the run is doing now, in words
     run: str | None = None  # where its result is kept in the store (edits are saved there)
+    notes_part: int | None = None  # while `summary` shows the notes so far: the part they are on
+
+    def add_notes(self, text: str, part: int, parts: int) -> str:
+        """A piece of a part's notes, added to what the summary pane shows until the summary itself comes;
+        returns the text to append there (with the heading, the first time, and a line for each new part)."""
+        head = ""
+        if self.notes_part is None:
+            head = NOTES_HEADING
+        if self.notes_part != part:
+            head += ("\n\n" if self.notes_part is not None else "") + f"**Part {part + 1} of {parts}**\n\n"
+            self.notes_part = part
+        self.summary += head + text
+        return head + text
+
+    def add_summary(self, text: str) -> bool:
+        """A piece of the summary; True when it replaces the notes so far (the pane starts over with it)."""
+        replaced = self.notes_part is not None
+        if replaced:
+            self.summary, self.notes_part = "", None
+        self.summary += text
+        return replaced
 
     @property
     def name(self) -> str:
@@ -67,6 +91,7 @@ class Job:
         """Back in line for a fresh run (Summarize again): what the last run wrote is dropped."""
         self.state, self.error, self.stage = JobState.WAITING, None, ""
         self.chapters, self.summary, self.result, self.notices, self.run = [], "", None, [], None
+        self.notes_part = None
 
 
 def queue_path() -> Path:

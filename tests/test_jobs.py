@@ -120,3 +120,20 @@ def test_a_record_that_cannot_be_written_is_not_an_error(tmp_path: Path) -> None
     q = JobQueue(save=refuse)
     new, _ = q.add(_files(tmp_path, 1))
     assert len(new) == 1  # the queue works on; only the record is missing (logged)
+
+
+def test_notes_so_far_then_the_summary_in_their_place() -> None:
+    job = Job(1, "/x/a.srt")
+    shown = job.add_notes("- [00:00:05] Budget", 0, 3)
+    assert shown.startswith("*Notes so far") and "**Part 1 of 3**" in shown and shown.endswith("Budget")
+    assert job.add_notes(" is over.", 0, 3) == " is over."  # the same part: no new heading
+    second = job.add_notes("- [00:10:00] Hiring", 1, 3)
+    assert second.startswith("\n\n**Part 2 of 3**\n\n")
+    assert job.summary.count("Notes so far") == 1 and "Budget is over." in job.summary
+    assert job.add_summary("The team") is True  # the notes make way for the summary
+    assert job.summary == "The team" and job.notes_part is None
+    assert job.add_summary(" agreed.") is False
+    assert job.summary == "The team agreed."
+    job.add_notes("- x", 0, 1)
+    job.reset()
+    assert job.notes_part is None and job.summary == ""

@@ -66,6 +66,13 @@ class RunState:
     def summary(self) -> str:
         return "".join(self.summary_parts).strip()
 
+    def notes_so_far(self) -> str:
+        """The notes of the parts read so far, for a run stopped before its summary ("" when none)."""
+        notes = [n.strip() for n in self.notes if n.strip() and "(no notes for this part)" not in n]
+        if not notes:
+            return ""
+        return "Notes by part (the run was stopped before the summary):\n\n" + "\n".join(notes) + "\n"
+
     def partial(self, model_path: str) -> Result:
         return Result(
             title=self.t.display_title,
@@ -73,7 +80,7 @@ class RunState:
             timing=self.t.timing,
             model=Path(model_path).name,
             chapters=tuple(self.chapters.chapters),
-            summary=self.summary(),
+            summary=self.summary() or self.notes_so_far(),
             stats=Stats(),
             notes=("Partial result: the run was stopped before it finished.",),
         )

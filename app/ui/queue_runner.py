@@ -25,6 +25,7 @@ from ..summarize import (
     Event,
     Failed,
     Finished,
+    NotesDelta,
     Notice,
     Options,
     Progress,
@@ -40,7 +41,8 @@ class QueueRunner(QObject):
     jobChanged = Signal(object, str)  # Job, a detail for its row ("" for its state alone)
     transcriptRead = Signal(object)  # Job: its transcript is there
     chapterFound = Signal(object, object)  # Job, Chapter
-    summaryDelta = Signal(object, str)  # Job, the next piece of its summary
+    summaryDelta = Signal(object, str)  # Job, the next piece of its summary (or of its notes so far)
+    summaryReplaced = Signal(object, str)  # Job, its summary's first piece: the notes so far make way for it
     notice = Signal(object, str)  # Job, a sentence for the user
     progress = Signal(str, float, object)  # what is happening, fraction done, seconds left (or None)
     idleText = Signal(str, object)  # the progress line when nothing runs, fraction (or None)
@@ -268,9 +270,13 @@ class QueueRunner(QObject):
         elif isinstance(ev, ChapterFound):
             job.chapters.append(ev.chapter)
             self.chapterFound.emit(job, ev.chapter)
+        elif isinstance(ev, NotesDelta):
+            self.summaryDelta.emit(job, job.add_notes(ev.text, ev.part, ev.parts))
         elif isinstance(ev, SummaryDelta):
-            job.summary += ev.text
-            self.summaryDelta.emit(job, ev.text)
+            if job.add_summary(ev.text):
+                self.summaryReplaced.emit(job, job.summary)
+            else:
+                self.summaryDelta.emit(job, ev.text)
         elif isinstance(ev, Notice):
             job.notices.append(ev.message)
             self.notice.emit(job, ev.message)

@@ -112,6 +112,7 @@ class Workspace(QStackedWidget):
         runner.transcriptRead.connect(self._read)
         runner.chapterFound.connect(self._chapter_found)
         runner.summaryDelta.connect(self._summary_delta)
+        runner.summaryReplaced.connect(self._summary_replaced)
         runner.notice.connect(self._notice)
         runner.jobFinished.connect(self._finished)
         runner.answerDelta.connect(self.ask_panel.append)
@@ -134,6 +135,11 @@ class Workspace(QStackedWidget):
 
     def _summary_delta(self, job: Job, text: str) -> None:
         if job is self.job:
+            self.summary_view.append(text)
+
+    def _summary_replaced(self, job: Job, text: str) -> None:
+        if job is self.job:
+            self.summary_view.set_text("", self.summary_view.estimated)
             self.summary_view.append(text)
 
     def _notice(self, job: Job, _text: str) -> None:

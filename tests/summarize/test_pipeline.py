@@ -16,6 +16,7 @@ from app.summarize import (
     ChapterFound,
     Failed,
     Finished,
+    NotesDelta,
     Options,
     Progress,
     Summarizer,
@@ -93,6 +94,14 @@ def test_multi_window_chapters_stream_before_summary_and_never_overflow(tiny_mod
     assert len(spy.requests) >= r.stats.windows + len(r.chapters) + 1  # notes, titles, summary
     for prompt_tokens, max_tokens in spy.requests:
         assert prompt_tokens + max_tokens <= 2048
+    # each part's notes streamed as they were written, in part order, and all before the summary
+    notes = [e for e in events if isinstance(e, NotesDelta)]
+    assert notes and kinds.index("NotesDelta") < kinds.index("SummaryDelta")
+    parts = [e.part for e in notes]
+    assert parts == sorted(parts) and {e.parts for e in notes} == {r.stats.windows}
+    for k, note in enumerate(r.notes):
+        streamed = "".join(e.text for e in notes if e.part == k)
+        assert streamed == note or (not streamed.strip() and "(no notes for this part)" in note)
 
 
 def test_budget_holds_from_one_minute_to_two_hours(tiny_model: Path) -> None:

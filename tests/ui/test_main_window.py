@@ -158,3 +158,37 @@ def test_keyboard_shortcuts(make_window, aloop, tiny_model, qtbot) -> None:  # n
     assert QApplication.clipboard().text() == w.jobs.jobs[0].result.summary.strip()
     qtbot.keyClick(w, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
     assert w.history_dock.isVisible()
+
+
+def test_notes_so_far_show_while_the_parts_are_read_and_the_summary_replaces_them(
+    make_window, aloop, tiny_model
+) -> None:  # noqa: ANN001
+    """A transcript of several parts: each part's notes stream into the summary pane under "Notes so far" while
+    the rest is read, and the summary, when it comes, takes their place."""
+    w = make_window(tiny_model, Options(window_tokens=400, notes_max_tokens=40, summary_max_tokens=60))
+    text = "\n".join(
+        f"{'Ann' if i % 2 else 'Ben'}: point {i} on the budget, the hiring plan and the release date."
+        for i in range(160)
+    )
+    p = Path(w.config.path).parent / "parts.txt"
+    p.write_text(text)
+    view = w.workspace.summary_view
+    seen: list[tuple[str, str]] = []  # (what the pane showed, what the run was doing), at each change
+    view.textChanged.connect(lambda: seen.append((view.toPlainText(), w.jobs.jobs[0].stage)))
+    first_notes_during: list[str] = []  # what the run was doing when the first notes were sent to the pane
+    w.runner.summaryDelta.connect(
+        lambda job, _text: first_notes_during.append(job.stage) if not first_notes_during else None
+    )
+    drop(w, p)
+    run_until(aloop, lambda: w.jobs.jobs[0].state == "done", timeout=120)
+    job = w.jobs.jobs[0]
+    assert job.result is not None and job.result.stats.windows > 2
+    with_notes = [(s, n) for s, n in seen if s.startswith("Notes so far")]
+    assert with_notes, "no notes were shown while reading"
+    assert any("Part 1 of" in s for s, _ in with_notes)
+    # the first notes came while the first part was read, not once every part was
+    assert first_notes_during[0].startswith("Reading part 1 of")
+    # then the summary replaced them: the pane ends with the summary alone
+    final = view.toPlainText()
+    assert "Notes so far" not in final and "Part 1 of" not in final
+    assert final.strip() and job.summary == job.result.summary
