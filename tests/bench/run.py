@@ -34,6 +34,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+
+from tests.bench.real import bench_real  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 MODELS = HERE / ".models"
 RESULTS = HERE / "results"
@@ -564,12 +567,12 @@ def bench_memory(tiny: Path) -> dict[str, Any]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="fewer runs and the 32-minute seed for the pipeline")
-    ap.add_argument("--only", nargs="*", help="engine prompt pipeline gui stop startup memory")
+    ap.add_argument("--only", nargs="*", help="engine prompt pipeline real gui stop startup memory")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--merge", action="store_true", help="keep the other figures of results/latest.json")
     a = ap.parse_args()
     runs = 2 if a.quick else a.runs
-    only = set(a.only or ["engine", "prompt", "pipeline", "gui", "stop", "startup", "memory"])
+    only = set(a.only or ["engine", "prompt", "pipeline", "real", "gui", "stop", "startup", "memory"])
     results: dict[str, Any] = {}
     if a.merge and (RESULTS / "latest.json").exists():
         results = json.loads((RESULTS / "latest.json").read_text())
@@ -579,6 +582,7 @@ def main() -> int:
         ("engine", lambda: bench_engine_overhead(models, runs)),
         ("prompt", lambda: bench_prompt_speed(models["read"], runs)),
         ("pipeline", lambda: bench_pipeline(models, results["prompt"]["tok_s"], a.quick)),
+        ("real", lambda: bench_real(["003"] if a.quick else None)),
         ("gui", lambda: bench_gui(models, a.quick)),
         ("stop", lambda: bench_stop(models, 4 if a.quick else 10)),
         ("startup", lambda: bench_startup(runs)),
@@ -641,6 +645,33 @@ def table(r: dict[str, Any]) -> str:
             "≤ 1.3",
         )
         row("  total seconds / time to first chapter", f"{p['total_s']} / {p['time_to_first_chapter_s']}")
+    for seed, v in sorted(r.get("real", {}).items()):
+        if not isinstance(v, dict) or "total_s" not in v:
+            continue
+        row(
+            f"SmolLM2 on seed {seed}: transcript tok/s ÷ short-context prompt speed",
+            f"{v['ratio_to_prompt_speed']:.3f}",
+            "≥ 0.6",
+        )
+        row(
+            "  bare llama.cpp seconds for the same token work ÷ run seconds",
+            f"{v['bare_over_run']:.3f}",
+            "≥ 0.95",
+        )
+        row(
+            "  prompt tokens evaluated ÷ transcript tokens",
+            f"{v['prompt_evaluated_over_transcript']:.2f}",
+            "≤ 1.15",
+        )
+        row(
+            "  answers at their cap / generated tokens per window",
+            f"{v['capped']} / {v['generated_per_window']}",
+            "0",
+        )
+        row(
+            "  seconds: run / first chapter / first summary words",
+            f"{v['total_s']} / {v['first_chapter_s']} / {v['first_summary_words_s']}",
+        )
     if "gui" in r:
         g = r["gui"]
         a = g["heartbeat_lateness_ms"]["all"]
