@@ -6,69 +6,18 @@ chapters and notes, in transcript order, from the same requests; Stop must end e
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
-from collections.abc import Callable
 from pathlib import Path
 
-from app.engine.openai_engine import OpenAIEngine
 from app.summarize import (
     Cancelled,
     ChapterFound,
     Finished,
     NotesDelta,
-    Options,
     Progress,
     Summarizer,
 )
-from app.transcript import Transcript, read_text
-from tests.standin_server import PacedServer
-
-TOPICS = ["bread", "ovens", "coffee", "trains", "gardens", "violins", "glaciers", "taxes", "chess", "bees"]
-
-
-def topic_transcript(minutes: int) -> Transcript:
-    """A line every 15 s (speaker lines, times estimated), a new topic every 5 minutes."""
-    return read_text(
-        "\n".join(
-            f"{'Ann' if i % 3 else 'Ben'}: we talk about {TOPICS[i // 20 % 10]} and the details of "
-            f"{TOPICS[i // 20 % 10]} number {i} in some depth today."
-            for i in range(minutes * 4)
-        )
-    )
-
-
-OPTIONS = Options(window_tokens=1200, notes_max_tokens=32, summary_max_tokens=32, use_grammar=False)
-
-
-def summarize(
-    server: PacedServer, t: Transcript, on_event: Callable[[Summarizer, object], None] | None = None
-) -> list[tuple[float, object]]:
-    """The run's events, each with the time.perf_counter() it arrived at."""
-
-    async def main() -> list[tuple[float, object]]:
-        engine = OpenAIEngine(server.url)
-        s = Summarizer(engine, OPTIONS)
-        out: list[tuple[float, object]] = []
-        try:
-            async with contextlib.aclosing(s.run(t)) as evs:
-                async for ev in evs:
-                    out.append((time.perf_counter(), ev))
-                    if on_event:
-                        on_event(s, ev)
-        finally:
-            await engine.close()
-        assert engine.slots == server.slots  # the server's total_slots, with no setting
-        return out
-
-    return asyncio.run(main())
-
-
-def map_seconds(events: list[tuple[float, object]]) -> float:
-    """From the first "Reading part" to "Writing summary": the map phase."""
-    stages = [(at, ev.stage) for at, ev in events if isinstance(ev, Progress)]
-    first = next(at for at, stage in stages if stage.startswith("Reading part"))
-    return next(at for at, stage in stages if stage == "Writing summary") - first
+from tests.standin_server import PacedServer, map_seconds, summarize, topic_transcript
 
 
 def test_windows_read_at_once_on_slots_in_transcript_order(tiny_model: Path) -> None:
