@@ -216,8 +216,10 @@ class Summarizer:
         self.from_store = False
         st = self.new_state(transcript)
         try:
-            async for ev in self._run(st):
-                yield ev
+            # (closed here when the consumer leaves early: the windows being read at once are cancelled now)
+            async with contextlib.aclosing(self._run(st)) as evs:
+                async for ev in evs:
+                    yield ev
         except GenerationCancelled:
             partial = self.partial_result()
             if partial is not None:
@@ -229,7 +231,7 @@ class Summarizer:
             log.exception("summarize failed")
             yield Failed(f"Recap hit an internal error ({type(e).__name__}: {e}).")
 
-    async def _run(self, st: RunState) -> AsyncIterator[Event]:
+    async def _run(self, st: RunState) -> AsyncGenerator[Event, None]:
         o, m, t = self.options, self.model, st.t
         yield Progress("Loading model", 0.0)
         await self._load()

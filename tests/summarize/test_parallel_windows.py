@@ -6,9 +6,11 @@ chapters and notes, in transcript order, from the same requests; Stop must end e
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from pathlib import Path
 
+from app.engine.openai_engine import OpenAIEngine
 from app.summarize import (
     Cancelled,
     ChapterFound,
@@ -17,7 +19,7 @@ from app.summarize import (
     Progress,
     Summarizer,
 )
-from tests.standin_server import PacedServer, map_seconds, summarize, topic_transcript
+from tests.standin_server import OPTIONS, PacedServer, map_seconds, summarize, topic_transcript
 
 
 def test_windows_read_at_once_on_slots_in_transcript_order(tiny_model: Path) -> None:
@@ -100,3 +102,32 @@ def test_stop_ends_every_request_at_once(tiny_model: Path) -> None:
         f"{slowest * 1000:.0f} ms"
     )
     assert slowest < 0.2
+
+
+def test_leaving_the_run_early_ends_every_request(tiny_model: Path) -> None:
+    """A consumer that stops reading the events (closes the run) while four windows are being read: every
+    request ends and no task or reading thread is left (the autouse fixture checks the threads)."""
+
+    async def main(server: PacedServer) -> int:
+        engine = OpenAIEngine(server.url)
+        seen = 0
+        try:
+            async with contextlib.aclosing(Summarizer(engine, OPTIONS).run(topic_transcript(40))) as evs:
+                async for ev in evs:
+                    seen += 1
+                    if isinstance(ev, Progress) and ev.stage.startswith("Reading part"):
+                        while server.generating() < 4:
+                            await asyncio.sleep(0.005)
+                        break
+            left = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            assert left == [], left
+        finally:
+            await engine.close()
+        return seen
+
+    with PacedServer(tiny_model, 4, gen_tps=20.0, answer_tokens=10_000) as server:
+        assert asyncio.run(main(server)) > 0
+        deadline = time.monotonic() + 10
+        while server.active and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert not server.active and all(s.how == "client gone" for s in server.served if s.generated)
