@@ -7,6 +7,13 @@ with GenerationCancelled and the run yields `Cancelled` with what it has, which 
 The stages live in their own modules: measuring and budgets (budget.py), windows (windows.py), chapter starts and
 titles (chaptering.py, topics.py), what the model writes checked before anyone sees it (defences.py), the store
 seen from one run (runcache.py). This module runs them in order; everything one run knows is in `RunState`.
+
+On an engine that answers several requests at once (`Engine.slots` > 1: a model server with slots), the windows'
+requests (chapter titles, notes) run that many at a time, and the run still yields each window's events in
+transcript order, deciding what depends on the windows before (duplicate titles, the chapter list, the notes kept)
+when the window's turn comes (`_read_concurrently`); the events are those of a run in turn. With one slot (the
+local engine) the windows are read in turn, one request after the other (`_read_in_turn`). The summary (reduce)
+comes after all windows either way.
 """
 
 from __future__ import annotations
