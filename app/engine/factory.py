@@ -8,7 +8,8 @@ Which model:
 4. otherwise nothing: EngineError, with a sentence.
 
 How: the arguments `n_ctx` and `threads` (the CLI's `--ctx`, `--threads`) win over the settings' `n_ctx` and
-`threads`; a local engine left without a context size fits one to the model and the free memory
+`threads`; a server engine sends as many requests at once as the settings' `server_slots` say, else as many as the
+server reports; a local engine left without a context size fits one to the model and the free memory
 (app/engine/fit.py); a server engine assumes `fit.DEFAULT_CTX` until the server says its own. GPU layers come
 from the settings' `gpu_layers`, else `default_gpu_layers()`, the default the Settings dialog shows too.
 
@@ -55,6 +56,15 @@ def model_spec(settings: Settings) -> str | None:
     return path if isinstance(path, str) and path else None
 
 
+def server_slots(settings: Settings) -> int:
+    """The settings' `server_slots`: requests sent to a model server at once; 0 (unset): as many as the server
+    says it has (llama-server's `total_slots`), 1 where it says nothing."""
+    try:
+        return max(0, int(settings.get("server_slots", 0) or 0))
+    except (TypeError, ValueError):
+        return 0
+
+
 def _int_or_none(v: Any) -> int | None:
     return int(v) if v else None
 
@@ -77,7 +87,7 @@ def make_engine(
             raise EngineError("The model server's address is empty: give one such as http://127.0.0.1:8080.")
         from .openai_engine import OpenAIEngine  # httpx, only for a server
 
-        return OpenAIEngine(url, n_ctx=ctx or fit.DEFAULT_CTX)
+        return OpenAIEngine(url, n_ctx=ctx or fit.DEFAULT_CTX, slots=server_slots(settings))
     return LlamaEngine(
         spec,
         n_ctx=ctx,

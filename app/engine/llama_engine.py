@@ -460,6 +460,11 @@ class LlamaEngine:
             raise EngineError("The model is not loaded yet.")
         return self.info.n_ctx
 
+    @property
+    def slots(self) -> int:
+        """One request at a time: one Llama object, one worker thread (several would share the cores anyway)."""
+        return 1
+
     async def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Token counts of plain texts (no special tokens), with the model's own tokenizer."""
         texts = list(texts)

@@ -19,12 +19,19 @@ Message = dict[str, str]  # {"role": "system" | "user" | "assistant", "content":
 class Engine(Protocol):
     model_path: str  # the file, or the server's address, for the window's label
     info: ModelInfo | None  # what load() found; None until it has finished
-    last_stats: RequestStats  # figures of the last request (prompt tokens, tokens generated, the cap ...)
+    # Figures of the last request (prompt tokens, tokens generated, the cap ...). An engine with several slots
+    # keeps them per asyncio task: each task reads those of its own last request.
+    last_stats: RequestStats
     phase: str  # what the engine does: "idle", "loading", "prompt" (reading a prompt) or "generating"
 
     @property
     def loaded(self) -> bool:
         """Whether load() has succeeded."""
+
+    @property
+    def slots(self) -> int:
+        """How many requests the engine answers at once (each with the whole `n_ctx` budget): 1 for the local
+        engine; a server's number of slots. Callers may run that many streams concurrently."""
 
     @property
     def n_ctx(self) -> int:
@@ -52,7 +59,8 @@ class Engine(Protocol):
         ...
 
     def stop(self) -> None:
-        """Abort the running request at once (and any queued one). Any thread; returns at once."""
+        """Abort the running requests at once (every one in flight, and any queued one). Any thread; returns at
+        once."""
 
 
 if TYPE_CHECKING:  # mypy checks here that both engines have this face (nothing runs)

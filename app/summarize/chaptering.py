@@ -115,16 +115,33 @@ class Titler:
         t = clean_title(_unwrap(title))
         return t, title_problem(t, self.instructions, self.titles, self.speakers)
 
+    def first_request(self, k: int) -> list[dict[str, str]]:
+        """The request for chapter k's title."""
+        return prompts.excerpt_messages(self.excerpt(k), self.system)
+
+    def retry_request(self, k: int) -> list[dict[str, str]]:
+        """The simpler request, asked when the first answer cannot be used."""
+        return prompts.excerpt_messages(self.excerpt(k, EXCERPT_WORDS // 2), self.system, simple=True)
+
+    def retried_whatever_came_before(self, raw: str) -> bool:
+        """Whether an answer to `first_request` is unusable even with no title before it: then the retry is
+        certain, and can be asked before the earlier chapters are titled (windows read concurrently). Pure: the
+        only check that depends on the titles before is the duplicate one, and more titles only add problems."""
+        t = clean_title(_unwrap(raw))
+        if title_problem(t, self.instructions, (), self.speakers) is None:
+            return False
+        return (
+            title_problem(clean_title(_unwrap(salvage(raw))), self.instructions, (), self.speakers)
+            is not None
+        )
+
     async def title(self, k: int, ask: Ask) -> str:
         """The title of chapter k, never one that fails the checks."""
-        raw = await ask(prompts.excerpt_messages(self.excerpt(k), self.system), TITLE_TOKENS, self.grammar)
+        raw = await ask(self.first_request(k), TITLE_TOKENS, self.grammar)
         t, problem = self._usable(raw)
         if problem is not None:
             self.counts.retried += 1
-            short = self.excerpt(k, EXCERPT_WORDS // 2)
-            raw = await ask(
-                prompts.excerpt_messages(short, self.system, simple=True), TITLE_TOKENS, self.grammar
-            )
+            raw = await ask(self.retry_request(k), TITLE_TOKENS, self.grammar)
             t, problem = self._usable(raw)
             if problem is not None:
                 t = self.keyword_title(k)

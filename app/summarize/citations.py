@@ -1,7 +1,8 @@
 """`[hh:mm:ss]` references in notes and summaries: kept when the time is a real moment of the transcript,
 removed otherwise (and counted). A kept one is written the way the transcript lines are (`[01:32]` becomes
 `[00:01:32]`), so every time in a summary looks the same. Works on a stream: text after an unclosed `[` is held back until it is
-known to be a reference or not."""
+known to be a reference or not; `stream()` gives each answer its own held text, for answers streamed at the same
+time (windows read concurrently), with the removals counted in the one filter."""
 
 from __future__ import annotations
 
@@ -56,3 +57,24 @@ class CitationFilter:
 
     def apply(self, text: str) -> str:
         return self.feed(text) + self.flush()
+
+    def stream(self) -> CitationFilter:
+        """A filter for one more answer streamed alongside others: the same moments, its own held text, its
+        removals counted here too."""
+        return _Stream(self)
+
+
+class _Stream(CitationFilter):
+    def __init__(self, parent: CitationFilter) -> None:
+        self._starts = parent._starts
+        self._tol = parent._tol
+        self._held = ""
+        self._parent = parent
+
+    @property  # type: ignore[override]
+    def removed(self) -> int:
+        return self._parent.removed
+
+    @removed.setter
+    def removed(self, n: int) -> None:
+        self._parent.removed = n

@@ -7,16 +7,24 @@ with GenerationCancelled and the run yields `Cancelled` with what it has, which 
 The stages live in their own modules: measuring and budgets (budget.py), windows (windows.py), chapter starts and
 titles (chaptering.py, topics.py), what the model writes checked before anyone sees it (defences.py), the store
 seen from one run (runcache.py). This module runs them in order; everything one run knows is in `RunState`.
+
+On an engine that answers several requests at once (`Engine.slots` > 1: a model server with slots), the windows'
+requests (chapter titles, notes) run that many at a time, and the run still yields each window's events in
+transcript order, deciding what depends on the windows before (duplicate titles, the chapter list, the notes kept)
+when the window's turn comes (`_read_concurrently`); the events are those of a run in turn. With one slot (the
+local engine) the windows are read in turn, one request after the other (`_read_in_turn`). The summary (reduce)
+comes after all windows either way.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import math
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import Literal
 
@@ -25,7 +33,7 @@ from ..engine.protocol import Engine
 from ..transcript import Transcript
 from . import ending, prompts
 from .budget import measure, window_budget
-from .chaptering import Titler, plan_starts
+from .chaptering import TITLE_TOKENS, Ask, Titler, plan_starts
 from .chapters import ChapterList, chapter_grammar, parse_chapter_lines, stamp, window_starts
 from .citations import CitationFilter
 from .defences import Instructions, Source, TextGuard
@@ -79,6 +87,53 @@ SOFT_CAP = 0.7
 
 
 PROMPTS_VERSION = 4  # part of the store key: change it when prompts change, so old results are not reused
+
+
+class _Reading:
+    """The map phase's progress: the windows (re-planned in place when a prompt did not fit), tokens read."""
+
+    def __init__(self, planned: int, summary_max_tokens: int) -> None:
+        self.planned = planned  # the transcript's tokens
+        self.summary_max_tokens = summary_max_tokens
+        self.started = time.perf_counter()
+        self.done_tokens = 0
+        self.windows: list[Window] = []
+
+    def progress(self, i: int, n: int) -> Progress:
+        """Progress as window i (of n) takes its turn, with an estimate of the time left once some are done."""
+        eta = None
+        if self.done_tokens:
+            rate = self.done_tokens / (time.perf_counter() - self.started)
+            eta = (self.planned - self.done_tokens) / rate + self.summary_max_tokens / max(1.0, rate / 10)
+        stage = f"Reading part {i + 1} of {n}" if n > 1 else "Reading transcript"
+        return Progress(stage, 0.05 + 0.75 * self.done_tokens / max(1, self.planned), eta)
+
+
+_TITLED, _END = object(), object()  # in a window's queue: its titles' answers are in; it has ended
+
+
+class _Ahead:
+    """One window read ahead of its turn (windows read concurrently): its task, the answers to its title
+    requests (by request), its queue of NotesDelta pieces between _TITLED and _END (or an exception), its notes."""
+
+    def __init__(self, w: Window) -> None:
+        self.w = w
+        self.stored: tuple[str, str | None] | None = None
+        self.task: asyncio.Future[None] | None = None
+        self.answers: dict[str, str] = {}
+        self.queue: asyncio.Queue[object] = asyncio.Queue()
+        self.notes = ""
+
+    async def next(self) -> object:
+        """The next item of the queue; an exception there is raised here."""
+        item = await self.queue.get()
+        if isinstance(item, BaseException):
+            raise item
+        return item
+
+
+def _request_key(messages: Sequence[dict[str, str]]) -> str:
+    return json.dumps(list(messages), sort_keys=True)
 
 
 class Summarizer:
@@ -168,8 +223,10 @@ class Summarizer:
         self.from_store = False
         st = self.new_state(transcript)
         try:
-            async for ev in self._run(st):
-                yield ev
+            # (closed here when the consumer leaves early: the windows being read at once are cancelled now)
+            async with contextlib.aclosing(self._run(st)) as evs:
+                async for ev in evs:
+                    yield ev
         except GenerationCancelled:
             partial = self.partial_result()
             if partial is not None:
@@ -181,7 +238,7 @@ class Summarizer:
             log.exception("summarize failed")
             yield Failed(f"Recap hit an internal error ({type(e).__name__}: {e}).")
 
-    async def _run(self, st: RunState) -> AsyncIterator[Event]:
+    async def _run(self, st: RunState) -> AsyncGenerator[Event, None]:
         o, m, t = self.options, self.model, st.t
         yield Progress("Loading model", 0.0)
         await self._load()
@@ -220,34 +277,16 @@ class Summarizer:
         st.titler = Titler(
             me.units, st.chapter_units or [0], st.instructions, st.system, t.speakers, o.use_grammar
         )
-        planned = sum(me.line_tokens)
-        reading_started = time.perf_counter()
-        done_tokens = 0
-        i = 0
-        while i < len(windows):
-            w = windows[i]
-            n = len(windows)
-            eta = None
-            if done_tokens:
-                rate = done_tokens / (time.perf_counter() - reading_started)
-                eta = (planned - done_tokens) / rate + o.summary_max_tokens / max(1.0, rate / 10)
-            stage = f"Reading part {i + 1} of {n}" if n > 1 else "Reading transcript"
-            yield Progress(stage, 0.05 + 0.75 * done_tokens / max(1, planned), eta)
-            try:
-                async for ev in self._window(st, w, n):
-                    yield ev
-            except PromptTooLong as e:
-                # The measured prompt did not fit after all (a tokenizer quirk): cut the rest of the transcript
-                # into smaller windows and go on. Nothing was sent.
-                budget = max(1, budget - (e.prompt_tokens + e.max_tokens - e.n_ctx) - o.safety_tokens)
-                rest = plan_windows(me.units[w.first :], me.line_tokens[w.first :], budget)
-                windows = windows[:i] + [
-                    Window(i + r.index, w.first + r.first, w.first + r.stop, r.tokens) for r in rest
-                ]
-                log.info("re-planned from window %d with budget %d: %d windows", i, budget, len(windows))
-                continue
-            done_tokens += w.tokens
-            i += 1
+        reading = _Reading(sum(me.line_tokens), o.summary_max_tokens)
+        slots = getattr(m, "slots", 1)  # (an engine that does not say serves one request at a time)
+        if slots > 1 and len(windows) > 1 and o.chapters == "topics":
+            read = self._read_concurrently(st, windows, budget, slots, reading)
+        else:
+            read = self._read_in_turn(st, windows, budget, reading)
+        async with contextlib.aclosing(read) as evs:
+            async for ev in evs:
+                yield ev
+        windows = reading.windows
         st.windows = len(windows)
         ending.find_moments(st)
         if len(windows) > 1:
@@ -269,28 +308,188 @@ class Summarizer:
         yield Progress("Done", 1.0, 0.0)
         yield Finished(result)
 
+    # ---- the windows: in turn, or several at once -------------------------------------------------------------
+
+    def _replan(self, st: RunState, windows: list[Window], i: int, budget: int, e: PromptTooLong) -> int:
+        """The measured prompt of window i did not fit after all (a tokenizer quirk): the rest of the transcript,
+        from window i, cut into smaller windows (in place). Returns the smaller budget. Nothing of that request
+        was sent."""
+        me = st.measured
+        assert me is not None
+        w = windows[i]
+        budget = max(1, budget - (e.prompt_tokens + e.max_tokens - e.n_ctx) - self.options.safety_tokens)
+        rest = plan_windows(me.units[w.first :], me.line_tokens[w.first :], budget)
+        windows[i:] = [Window(i + r.index, w.first + r.first, w.first + r.stop, r.tokens) for r in rest]
+        log.info("re-planned from window %d with budget %d: %d windows", i, budget, len(windows))
+        return budget
+
+    async def _read_in_turn(
+        self, st: RunState, windows: list[Window], budget: int, reading: _Reading
+    ) -> AsyncGenerator[Event, None]:
+        """One window after the other: each one's requests (titles, notes) in order."""
+        reading.windows = windows = list(windows)
+        i = 0
+        while i < len(windows):
+            w = windows[i]
+            yield reading.progress(i, len(windows))
+            try:
+                async for ev in self._window(st, w, len(windows)):
+                    yield ev
+            except PromptTooLong as e:
+                budget = self._replan(st, windows, i, budget, e)
+                continue
+            reading.done_tokens += w.tokens
+            i += 1
+
+    async def _read_concurrently(
+        self, st: RunState, windows: list[Window], budget: int, slots: int, reading: _Reading
+    ) -> AsyncGenerator[Event, None]:
+        """Up to `slots` windows read at once (an engine that answers that many requests at once, each with the
+        whole budget), and taken in transcript order: window i's chapters and notes are yielded only after those
+        of the windows before it, so the run's events are those of a run in turn.
+
+        Each window's task (`_read_ahead`) asks for its chapters' titles and streams its notes, queueing the pieces;
+        what depends on the windows before it happens when its turn comes, here: the titles' checks (a duplicate
+        of an earlier title is asked again then, exactly as in turn), the chapters offered to the list, the notes
+        kept and stored. The window whose turn it is streams its notes live; the others' wait in their queues.
+        Stop ends every request at once (the engine's stop()); leaving this generator cancels and awaits every
+        task, so nothing is left running."""
+        windows = list(windows)
+        reading.windows = windows
+        sem = asyncio.Semaphore(slots)  # FIFO: windows start in transcript order
+        i = 0
+        while i < len(windows):
+            n = len(windows)
+            ahead = [_Ahead(w) for w in windows[i:]]
+            for a in ahead:
+                a.stored = self._stored(st, a.w, n)
+                a.task = asyncio.ensure_future(self._read_ahead(st, a, n, sem))
+            try:
+                for a in ahead:
+                    yield reading.progress(a.w.index, n)
+                    async for ev in self._take_in_turn(st, a, n, sem):
+                        yield ev
+                    reading.done_tokens += a.w.tokens
+                    i += 1
+            except PromptTooLong as e:
+                budget = self._replan(st, windows, i, budget, e)  # the windows after i are read again
+            finally:
+                for a in ahead:
+                    if a.task is not None:
+                        a.task.cancel()
+                await asyncio.gather(*(a.task for a in ahead if a.task is not None), return_exceptions=True)
+
+    async def _read_ahead(self, st: RunState, a: _Ahead, n: int, sem: asyncio.Semaphore) -> None:
+        """Window a's requests, when a slot is free: its chapters' titles (the answers kept for its turn; the
+        simpler retry too where the answer is unusable whatever came before), then its notes, streamed into its
+        queue. Ends with _TITLED / the NotesDelta pieces / _END in the queue, or the exception there."""
+        titler = st.titler
+        assert titler is not None
+        try:
+            async with sem:
+                if a.stored is None:
+                    for k in self._chapters_in(st, a.w):
+                        msgs = titler.first_request(k)
+                        raw = await self._ask(msgs, TITLE_TOKENS, titler.grammar)
+                        a.answers[_request_key(msgs)] = raw
+                        if titler.retried_whatever_came_before(raw):
+                            msgs = titler.retry_request(k)
+                            a.answers[_request_key(msgs)] = await self._ask(
+                                msgs, TITLE_TOKENS, titler.grammar
+                            )
+                a.queue.put_nowait(_TITLED)
+                if a.stored is None or a.stored[1] is None:
+                    lines, span = self._lines(st, a.w)
+                    msgs = prompts.window_messages(
+                        st.t, lines, a.w.index + 1, n, span, st.preset.notes, st.system
+                    )
+                    parts: list[str] = []
+                    async for ev in self._stream_notes(st, msgs, a.w, n, parts):
+                        a.queue.put_nowait(ev)
+                    a.notes = "".join(parts)
+            a.queue.put_nowait(_END)
+        except Exception as e:  # raised where the run takes this window in its turn
+            a.queue.put_nowait(e)
+
+    async def _take_in_turn(
+        self, st: RunState, a: _Ahead, n: int, sem: asyncio.Semaphore
+    ) -> AsyncIterator[Event]:
+        """Window a's turn: its titles checked against the titles before (asking again where needed), its
+        chapters offered, its notes yielded (live, if still streaming), kept and stored."""
+
+        async def ask(messages: list[dict[str, str]], max_tokens: int, grammar: str | None) -> str:
+            answer = a.answers.pop(_request_key(messages), None)
+            if answer is not None:
+                return answer
+            async with sem:  # (asked now: the answer before was a duplicate of one that came before it)
+                return await self._ask(messages, max_tokens, grammar)
+
+        if await a.next() is not _TITLED:
+            raise AssertionError("a window's titles come first")
+        if a.stored is not None:
+            st.reused_windows += 1
+        chapter_text = await self._topic_chapters(st, a.w, a.stored, ask)
+        for ev in self._offer(st, a.w, chapter_text):
+            yield ev
+        if a.stored is not None and a.stored[1] is not None:
+            st.notes.append(a.stored[1])
+            yield NotesDelta(a.stored[1], a.w.index, n)
+            if await a.next() is not _END:
+                raise AssertionError("a stored window has nothing more")
+            return
+        while (item := await a.next()) is not _END:
+            assert isinstance(item, NotesDelta)
+            yield item
+        st.notes.append(a.notes)
+        self._keep_notes(st, a.w, chapter_text)
+
     # ---- one window --------------------------------------------------------------------------------------------
 
-    async def _window(self, st: RunState, w: Window, n: int) -> AsyncIterator[Event]:
-        o = self.options
-        me = st.measured
-        assert me is not None and st.cites is not None
-        units = me.units[w.first : w.stop]
-        span = (units[0].start_s, units[-1].end_s)
-        lines = [me.full[w.first], *me.cont[w.first + 1 : w.stop]]
+    def _stored(self, st: RunState, w: Window, n: int) -> tuple[str, str | None] | None:
+        """What the store has of this window from an earlier run of the same transcript (stopped, crashed, killed):
+        its chapter lines and notes. With several windows, only a window whose notes were kept counts."""
         stored = st.cache.window(w.first, w.stop)
         if stored is not None and not (n == 1 or stored[1] is not None):
-            stored = None
-        if stored is not None:
-            st.reused_windows += 1  # resumed: this window was finished before the stop, crash or kill
-        if o.chapters == "topics":
-            chapter_text = await self._topic_chapters(st, w, stored)
-        else:
-            chapter_text = await self._model_chapters(st, w, n, lines, span, stored)
-        for start_s, title in parse_chapter_lines(chapter_text, window_starts(units)):
+            return None
+        return stored
+
+    def _lines(self, st: RunState, w: Window) -> tuple[list[str], tuple[float, float]]:
+        """The window's transcript lines (the first with its full label) and its time span."""
+        me = st.measured
+        assert me is not None
+        units = me.units[w.first : w.stop]
+        return [me.full[w.first], *me.cont[w.first + 1 : w.stop]], (units[0].start_s, units[-1].end_s)
+
+    def _offer(self, st: RunState, w: Window, chapter_text: str) -> Iterator[Event]:
+        """The window's `[stamp] Title` lines offered to the chapter list, in order; ChapterFound for each kept."""
+        assert st.measured is not None
+        for start_s, title in parse_chapter_lines(
+            chapter_text, window_starts(st.measured.units[w.first : w.stop])
+        ):
             ch = st.chapters.offer(start_s, title)
             if ch is not None:
                 yield ChapterFound(ch, len(st.chapters.chapters) - 1)
+
+    def _keep_notes(self, st: RunState, w: Window, chapter_text: str) -> None:
+        """The window's notes (the last in st.notes) made non-empty and stored with its chapter lines."""
+        _, span = self._lines(st, w)
+        if not st.notes[-1].strip():
+            st.notes[-1] = f"- [{stamp(span[0])}] (no notes for this part)"
+        st.cache.put_window(w.first, w.stop, chapter_text, st.notes[-1])
+
+    async def _window(self, st: RunState, w: Window, n: int) -> AsyncIterator[Event]:
+        o = self.options
+        assert st.measured is not None and st.cites is not None
+        lines, span = self._lines(st, w)
+        stored = self._stored(st, w, n)
+        if stored is not None:
+            st.reused_windows += 1  # resumed: this window was finished before the stop, crash or kill
+        if o.chapters == "topics":
+            chapter_text = await self._topic_chapters(st, w, stored, self._ask)
+        else:
+            chapter_text = await self._model_chapters(st, w, n, lines, span, stored)
+        for ev in self._offer(st, w, chapter_text):
+            yield ev
         if n == 1:  # fits in one window: one pass, the summary comes straight from the transcript
             if stored is None:
                 st.cache.put_window(w.first, w.stop, chapter_text, None)
@@ -304,17 +503,24 @@ class Summarizer:
             yield NotesDelta(stored[1], w.index, n)
             return
         msgs = prompts.window_messages(st.t, lines, w.index + 1, n, span, st.preset.notes, st.system)
-        async for ev in self._stream_notes(st, msgs, w, n):
+        parts: list[str] = []
+        async for ev in self._stream_notes(st, msgs, w, n, parts):
             yield ev
-        if not st.notes[-1].strip():
-            st.notes[-1] = f"- [{stamp(span[0])}] (no notes for this part)"
-        st.cache.put_window(w.first, w.stop, chapter_text, st.notes[-1])
+        st.notes.append("".join(parts))
+        self._keep_notes(st, w, chapter_text)
 
-    async def _topic_chapters(self, st: RunState, w: Window, stored: tuple[str, str | None] | None) -> str:
+    def _chapters_in(self, st: RunState, w: Window) -> list[int]:
+        """The chapters (topics mode) that begin in this window."""
+        assert st.titler is not None
+        return [k for k, u in enumerate(st.titler.starts) if w.first <= u < w.stop]
+
+    async def _topic_chapters(
+        self, st: RunState, w: Window, stored: tuple[str, str | None] | None, ask: Ask
+    ) -> str:
         """`[stamp] Title` lines of the chapters that begin in this window, titled one by one."""
         titler = st.titler
         assert titler is not None and st.measured is not None
-        ks = [k for k, u in enumerate(titler.starts) if w.first <= u < w.stop]
+        ks = self._chapters_in(st, w)
         if stored is not None:
             for _start, title in parse_chapter_lines(
                 stored[0], window_starts(st.measured.units[w.first : w.stop])
@@ -323,7 +529,7 @@ class Summarizer:
             return stored[0]
         out = []
         for k in ks:
-            title = await titler.title(k, self._ask)
+            title = await titler.title(k, ask)
             out.append(f"[{stamp(st.measured.units[titler.starts[k]].start_s)}] {title}\n")
         return "".join(out)
 
@@ -384,6 +590,8 @@ class Summarizer:
         checked, instructions, placeholders and loops refused) when `guard`, else raw. The request ends early at a
         loop, or at a sentence's end once the answer is near its cap."""
         g = TextGuard(st.instructions, st.guard, max_bullets, source=st.source) if guard else None
+        assert st.cites is not None or g is None
+        cites = st.cites.stream() if g is not None and st.cites is not None else None  # this answer's own
         self._check_stop()
         soft = int(max_tokens * SOFT_CAP)
         stream = self.model.stream(messages, max_tokens=max_tokens, grammar=grammar)
@@ -394,16 +602,16 @@ class Summarizer:
                 if g is None:
                     yield piece
                     continue
-                assert st.cites is not None
+                assert cites is not None
                 before = g.sentences
-                out = g.feed(st.cites.feed(piece))
+                out = g.feed(cites.feed(piece))
                 if out:
                     yield out
                 if g.stop or (n >= soft and g.sentences > before):  # near the cap, a sentence just ended
                     break  # leaving the stream ends the generation (a loop, or a line ending near the cap)
         if g is not None:
-            assert st.cites is not None
-            out = g.feed(st.cites.flush()) + g.flush()
+            assert cites is not None
+            out = g.feed(cites.flush()) + g.flush()
             if out:
                 yield out
         st.count(self.model.last_stats, kind)
@@ -429,11 +637,11 @@ class Summarizer:
             return "".join([p async for p in ps])
 
     async def _stream_notes(
-        self, st: RunState, msgs: list[dict[str, str]], w: Window, n: int
+        self, st: RunState, msgs: list[dict[str, str]], w: Window, n: int, parts: list[str]
     ) -> AsyncIterator[Event]:
-        """One part's notes, streamed as NotesDelta (the summary pane shows them until the summary comes)."""
+        """One part's notes, streamed as NotesDelta (the summary pane shows them until the summary comes) and
+        collected in `parts`."""
         o = self.options
-        parts: list[str] = []
         pieces = self._pieces(
             st, msgs, o.notes_max_tokens, guard=True, max_bullets=o.notes_max_bullets, kind="notes"
         )
@@ -441,7 +649,6 @@ class Summarizer:
             async for piece in ps:
                 parts.append(piece)
                 yield NotesDelta(piece, w.index, n)
-        st.notes.append("".join(parts))
 
     async def _stream_summary(
         self, st: RunState, msgs: list[dict[str, str]], max_tokens: int | None = None

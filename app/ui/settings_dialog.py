@@ -1,5 +1,5 @@
-"""Settings: the model file, threads, context size, GPU offload and extra model folders, with the defaults this
-machine suggests shown beside each. Saved in Recap's settings file (app/config.py: JSON rather than QSettings, so
+"""Settings: the model file (or a model server, and how many requests it takes at once), threads, context size,
+GPU offload and extra model folders, with the defaults this machine suggests shown beside each. Saved in Recap's settings file (app/config.py: JSON rather than QSettings, so
 the CLI, which never imports Qt, uses the same choices). Opened with `open()`; `saved` says what changed.
 """
 
@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..config import Config
-from ..engine.factory import gpu_layers
+from ..engine.factory import gpu_layers, server_slots
 from ..engine.fit import DEFAULT_CTX, gpu_offload_supported
 from ..engine.hardware import physical_cores
 
@@ -61,6 +61,18 @@ class SettingsDialog(QDialog):
             "http://127.0.0.1:8080. Used instead of the model file when set; Recap contacts nothing else."
         )
         form.addRow("Model server", self.server)
+
+        self.slots = QSpinBox()
+        self.slots.setRange(0, 64)
+        self.slots.setSpecialValueText("Automatic (as many as the server says it has)")
+        self.slots.setValue(server_slots(config))
+        self.slots.setAccessibleName("Requests at once")
+        self.slots.setToolTip(
+            "How many parts of a transcript a model server reads at the same time. Automatic: the server's "
+            "own number of slots (llama-server --parallel), or one when it does not say. The model file above "
+            "reads one part at a time."
+        )
+        form.addRow("Server requests at once", self.slots)
 
         cores = physical_cores()
         self.threads = QSpinBox()
@@ -153,6 +165,7 @@ class SettingsDialog(QDialog):
         c.set("gpu_layers", self.gpu.value())
         c.set("model_folders", [self.folders.item(i).text() for i in range(self.folders.count())])
         c.set("server_url", self.server.text().strip() or None)
+        c.set("server_slots", self.slots.value() or None)
         path = self.model.text().strip()
         if path and path != (c.model_path or ""):
             c.model_path = path

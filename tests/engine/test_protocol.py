@@ -33,6 +33,7 @@ def test_the_protocol_names_what_the_pipeline_uses() -> None:
         "last_stats",
         "phase",
         "loaded",
+        "slots",
         "n_ctx",
         "load",
         "close",
