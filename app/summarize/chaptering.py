@@ -111,9 +111,13 @@ class Titler:
         texts = [u.text for u in self.units[first:stop]]
         return keyword_title(joined_pairs(keywords(texts, self._df, len(self.units)), texts))
 
-    def check(self, title: str) -> tuple[str, str | None]:
+    def check(self, title: str, before: Sequence[str] | None = None) -> tuple[str, str | None]:
+        """The answer as a title, and its problem (None: it can be shown) after the titles `before` (by default
+        those shown so far)."""
         t = clean_title(_unwrap(title))
-        return t, title_problem(t, self.instructions, self.titles, self.speakers)
+        return t, title_problem(
+            t, self.instructions, self.titles if before is None else before, self.speakers
+        )
 
     def first_request(self, k: int) -> list[dict[str, str]]:
         """The request for chapter k's title."""
@@ -127,13 +131,7 @@ class Titler:
         """Whether an answer to `first_request` is unusable even with no title before it: then the retry is
         certain, and can be asked before the earlier chapters are titled (windows read concurrently). Pure: the
         only check that depends on the titles before is the duplicate one, and more titles only add problems."""
-        t = clean_title(_unwrap(raw))
-        if title_problem(t, self.instructions, (), self.speakers) is None:
-            return False
-        return (
-            title_problem(clean_title(_unwrap(salvage(raw))), self.instructions, (), self.speakers)
-            is not None
-        )
+        return all(self.check(answer, ())[1] is not None for answer in (raw, salvage(raw)))
 
     async def title(self, k: int, ask: Ask) -> str:
         """The title of chapter k, never one that fails the checks."""

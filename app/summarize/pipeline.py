@@ -11,19 +11,17 @@ seen from one run (runcache.py). This module runs them in order; everything one 
 On an engine that answers several requests at once (`Engine.slots` > 1: a model server with slots), the windows'
 requests (chapter titles, notes) run that many at a time, and the run still yields each window's events in
 transcript order, deciding what depends on the windows before (duplicate titles, the chapter list, the notes kept)
-when the window's turn comes (`_read_concurrently`); the events are those of a run in turn. With one slot (the
-local engine) the windows are read in turn, one request after the other (`_read_in_turn`). The summary (reduce)
-comes after all windows either way.
+when the window's turn comes; the events are those of a run in turn. With one slot (the local engine) the
+windows are read in turn, one request after the other. When each window's steps run is reading.py's; the steps
+are here. The summary (reduce) comes after all windows either way.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import math
-import time
 from collections.abc import AsyncGenerator, AsyncIterator, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import Literal
@@ -33,7 +31,7 @@ from ..engine.protocol import Engine
 from ..transcript import Transcript
 from . import ending, prompts
 from .budget import measure, window_budget
-from .chaptering import TITLE_TOKENS, Ask, Titler, plan_starts
+from .chaptering import Ask, Titler, plan_starts
 from .chapters import ChapterList, chapter_grammar, parse_chapter_lines, stamp, window_starts
 from .citations import CitationFilter
 from .defences import Instructions, Source, TextGuard
@@ -51,6 +49,7 @@ from .events import (
 )
 from .language import detect
 from .presets import get_preset
+from .reading import Reading, read_concurrently, read_in_turn
 from .runcache import NullCache, open_cache
 from .state import RunState
 from .store import Store
@@ -87,53 +86,6 @@ SOFT_CAP = 0.7
 
 
 PROMPTS_VERSION = 4  # part of the store key: change it when prompts change, so old results are not reused
-
-
-class _Reading:
-    """The map phase's progress: the windows (re-planned in place when a prompt did not fit), tokens read."""
-
-    def __init__(self, planned: int, summary_max_tokens: int) -> None:
-        self.planned = planned  # the transcript's tokens
-        self.summary_max_tokens = summary_max_tokens
-        self.started = time.perf_counter()
-        self.done_tokens = 0
-        self.windows: list[Window] = []
-
-    def progress(self, i: int, n: int) -> Progress:
-        """Progress as window i (of n) takes its turn, with an estimate of the time left once some are done."""
-        eta = None
-        if self.done_tokens:
-            rate = self.done_tokens / (time.perf_counter() - self.started)
-            eta = (self.planned - self.done_tokens) / rate + self.summary_max_tokens / max(1.0, rate / 10)
-        stage = f"Reading part {i + 1} of {n}" if n > 1 else "Reading transcript"
-        return Progress(stage, 0.05 + 0.75 * self.done_tokens / max(1, self.planned), eta)
-
-
-_TITLED, _END = object(), object()  # in a window's queue: its titles' answers are in; it has ended
-
-
-class _Ahead:
-    """One window read ahead of its turn (windows read concurrently): its task, the answers to its title
-    requests (by request), its queue of NotesDelta pieces between _TITLED and _END (or an exception), its notes."""
-
-    def __init__(self, w: Window) -> None:
-        self.w = w
-        self.stored: tuple[str, str | None] | None = None
-        self.task: asyncio.Future[None] | None = None
-        self.answers: dict[str, str] = {}
-        self.queue: asyncio.Queue[object] = asyncio.Queue()
-        self.notes = ""
-
-    async def next(self) -> object:
-        """The next item of the queue; an exception there is raised here."""
-        item = await self.queue.get()
-        if isinstance(item, BaseException):
-            raise item
-        return item
-
-
-def _request_key(messages: Sequence[dict[str, str]]) -> str:
-    return json.dumps(list(messages), sort_keys=True)
 
 
 class Summarizer:
@@ -277,12 +229,12 @@ class Summarizer:
         st.titler = Titler(
             me.units, st.chapter_units or [0], st.instructions, st.system, t.speakers, o.use_grammar
         )
-        reading = _Reading(sum(me.line_tokens), o.summary_max_tokens)
+        reading = Reading(sum(me.line_tokens), o.summary_max_tokens)
         slots = getattr(m, "slots", 1)  # (an engine that does not say serves one request at a time)
         if slots > 1 and len(windows) > 1 and o.chapters == "topics":
-            read = self._read_concurrently(st, windows, budget, slots, reading)
+            read = read_concurrently(self, st, windows, budget, slots, reading)
         else:
-            read = self._read_in_turn(st, windows, budget, reading)
+            read = read_in_turn(self, st, windows, budget, reading)
         async with contextlib.aclosing(read) as evs:
             async for ev in evs:
                 yield ev
@@ -322,126 +274,6 @@ class Summarizer:
         windows[i:] = [Window(i + r.index, w.first + r.first, w.first + r.stop, r.tokens) for r in rest]
         log.info("re-planned from window %d with budget %d: %d windows", i, budget, len(windows))
         return budget
-
-    async def _read_in_turn(
-        self, st: RunState, windows: list[Window], budget: int, reading: _Reading
-    ) -> AsyncGenerator[Event, None]:
-        """One window after the other: each one's requests (titles, notes) in order."""
-        reading.windows = windows = list(windows)
-        i = 0
-        while i < len(windows):
-            w = windows[i]
-            yield reading.progress(i, len(windows))
-            try:
-                async for ev in self._window(st, w, len(windows)):
-                    yield ev
-            except PromptTooLong as e:
-                budget = self._replan(st, windows, i, budget, e)
-                continue
-            reading.done_tokens += w.tokens
-            i += 1
-
-    async def _read_concurrently(
-        self, st: RunState, windows: list[Window], budget: int, slots: int, reading: _Reading
-    ) -> AsyncGenerator[Event, None]:
-        """Up to `slots` windows read at once (an engine that answers that many requests at once, each with the
-        whole budget), and taken in transcript order: window i's chapters and notes are yielded only after those
-        of the windows before it, so the run's events are those of a run in turn.
-
-        Each window's task (`_read_ahead`) asks for its chapters' titles and streams its notes, queueing the pieces;
-        what depends on the windows before it happens when its turn comes, here: the titles' checks (a duplicate
-        of an earlier title is asked again then, exactly as in turn), the chapters offered to the list, the notes
-        kept and stored. The window whose turn it is streams its notes live; the others' wait in their queues.
-        Stop ends every request at once (the engine's stop()); leaving this generator cancels and awaits every
-        task, so nothing is left running."""
-        windows = list(windows)
-        reading.windows = windows
-        sem = asyncio.Semaphore(slots)  # FIFO: windows start in transcript order
-        i = 0
-        while i < len(windows):
-            n = len(windows)
-            ahead = [_Ahead(w) for w in windows[i:]]
-            for a in ahead:
-                a.stored = self._stored(st, a.w, n)
-                a.task = asyncio.ensure_future(self._read_ahead(st, a, n, sem))
-            try:
-                for a in ahead:
-                    yield reading.progress(a.w.index, n)
-                    async for ev in self._take_in_turn(st, a, n, sem):
-                        yield ev
-                    reading.done_tokens += a.w.tokens
-                    i += 1
-            except PromptTooLong as e:
-                budget = self._replan(st, windows, i, budget, e)  # the windows after i are read again
-            finally:
-                for a in ahead:
-                    if a.task is not None:
-                        a.task.cancel()
-                await asyncio.gather(*(a.task for a in ahead if a.task is not None), return_exceptions=True)
-
-    async def _read_ahead(self, st: RunState, a: _Ahead, n: int, sem: asyncio.Semaphore) -> None:
-        """Window a's requests, when a slot is free: its chapters' titles (the answers kept for its turn; the
-        simpler retry too where the answer is unusable whatever came before), then its notes, streamed into its
-        queue. Ends with _TITLED / the NotesDelta pieces / _END in the queue, or the exception there."""
-        titler = st.titler
-        assert titler is not None
-        try:
-            async with sem:
-                if a.stored is None:
-                    for k in self._chapters_in(st, a.w):
-                        msgs = titler.first_request(k)
-                        raw = await self._ask(msgs, TITLE_TOKENS, titler.grammar)
-                        a.answers[_request_key(msgs)] = raw
-                        if titler.retried_whatever_came_before(raw):
-                            msgs = titler.retry_request(k)
-                            a.answers[_request_key(msgs)] = await self._ask(
-                                msgs, TITLE_TOKENS, titler.grammar
-                            )
-                a.queue.put_nowait(_TITLED)
-                if a.stored is None or a.stored[1] is None:
-                    lines, span = self._lines(st, a.w)
-                    msgs = prompts.window_messages(
-                        st.t, lines, a.w.index + 1, n, span, st.preset.notes, st.system
-                    )
-                    parts: list[str] = []
-                    async for ev in self._stream_notes(st, msgs, a.w, n, parts):
-                        a.queue.put_nowait(ev)
-                    a.notes = "".join(parts)
-            a.queue.put_nowait(_END)
-        except Exception as e:  # raised where the run takes this window in its turn
-            a.queue.put_nowait(e)
-
-    async def _take_in_turn(
-        self, st: RunState, a: _Ahead, n: int, sem: asyncio.Semaphore
-    ) -> AsyncIterator[Event]:
-        """Window a's turn: its titles checked against the titles before (asking again where needed), its
-        chapters offered, its notes yielded (live, if still streaming), kept and stored."""
-
-        async def ask(messages: list[dict[str, str]], max_tokens: int, grammar: str | None) -> str:
-            answer = a.answers.pop(_request_key(messages), None)
-            if answer is not None:
-                return answer
-            async with sem:  # (asked now: the answer before was a duplicate of one that came before it)
-                return await self._ask(messages, max_tokens, grammar)
-
-        if await a.next() is not _TITLED:
-            raise AssertionError("a window's titles come first")
-        if a.stored is not None:
-            st.reused_windows += 1
-        chapter_text = await self._topic_chapters(st, a.w, a.stored, ask)
-        for ev in self._offer(st, a.w, chapter_text):
-            yield ev
-        if a.stored is not None and a.stored[1] is not None:
-            st.notes.append(a.stored[1])
-            yield NotesDelta(a.stored[1], a.w.index, n)
-            if await a.next() is not _END:
-                raise AssertionError("a stored window has nothing more")
-            return
-        while (item := await a.next()) is not _END:
-            assert isinstance(item, NotesDelta)
-            yield item
-        st.notes.append(a.notes)
-        self._keep_notes(st, a.w, chapter_text)
 
     # ---- one window --------------------------------------------------------------------------------------------
 
