@@ -65,6 +65,8 @@ TextModel = Engine
 @dataclass(frozen=True)
 class Options:
     window_tokens: int = 3000  # 2-4k: prompt speed drops with depth, and chapters show up sooner
+    # the first of several windows is short, so that its notes show within seconds of the first chapter
+    first_window_tokens: int = 1000
     tokens_per_chapter_line: int = 24
     max_chapters_per_window: int = 8
     notes_max_tokens: int = 240  # 3-6 bullets with their [hh:mm:ss]
@@ -222,7 +224,7 @@ class Summarizer:
             tasks.append(prompts.chapters_task(o.max_chapters_per_window, ["x" * 60] * 12))
             reserve = max(reserve, (o.max_chapters_per_window + 1) * o.tokens_per_chapter_line)
         budget = await window_budget(m, t, st.system, tasks, reserve, o) - me.label
-        windows = plan_windows(me.units, me.line_tokens, budget)
+        windows = plan_windows(me.units, me.line_tokens, budget, o.first_window_tokens)
         st.cites = CitationFilter([s.start_s for s in t.segments])
         if o.chapters == "topics":
             st.chapter_units = plan_starts(me.units, t.duration_s, o.minutes_per_chapter, o.min_chapter_s)

@@ -28,7 +28,18 @@ PAUSE_S = 1.5
 LOOK_BACK = 0.25  # how far back from the budget's edge a nicer cut may move the boundary
 
 
-def plan_windows(segments: Sequence[Segment], line_tokens: Sequence[int], budget: int) -> list[Window]:
+def plan_windows(
+    segments: Sequence[Segment], line_tokens: Sequence[int], budget: int, first_budget: int | None = None
+) -> list[Window]:
+    """Windows of at most `budget` tokens of lines. With `first_budget`, a transcript that needs several windows
+    gets a short first one (the first notes then show within seconds of the first chapter, not after a whole
+    window's reading) and the rest is planned as before; one that fits a single window stays whole."""
+    if first_budget is not None and 0 < first_budget < budget and sum(line_tokens) > budget:
+        head = plan_windows(segments, line_tokens, budget)[0]  # checks the budget and every line's size
+        if head.tokens > first_budget and line_tokens[0] <= first_budget:
+            head = _greedy(segments, line_tokens, first_budget)[0]
+        rest = plan_windows(segments[head.stop :], line_tokens[head.stop :], budget)
+        return [head] + [Window(r.index + 1, head.stop + r.first, head.stop + r.stop, r.tokens) for r in rest]
     if budget <= 0:
         raise PlanError("The model's context is too small to hold any transcript text with the instructions.")
     n = len(segments)

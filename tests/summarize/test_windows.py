@@ -54,3 +54,24 @@ def test_no_scrap_window_after_speaker_cuts() -> None:
     assert w[-1].tokens >= 0.5 * max(x.tokens for x in w)
     assert all(x.tokens <= 1000 for x in w)
     assert w[-1].stop == 300
+
+
+def test_a_short_first_window_when_several_are_needed() -> None:
+    w = plan_windows(segs(100, ["A", "B"]), [10] * 100, 300, first_budget=100)
+    assert w[0].first == 0 and w[0].tokens <= 100
+    assert [x.index for x in w] == list(range(len(w)))
+    assert all(a.stop == b.first for a, b in zip(w, w[1:])) and w[-1].stop == 100
+    assert all(x.tokens <= 300 for x in w[1:])
+    rest = w[1:]  # the rest is planned evenly, as without the short first window
+    assert max(x.tokens for x in rest) - min(x.tokens for x in rest) <= 30
+
+
+def test_a_transcript_that_fits_one_window_stays_whole() -> None:
+    w = plan_windows(segs(10), [10] * 10, 1000, first_budget=50)
+    assert len(w) == 1 and w[0].tokens == 100
+
+
+def test_a_first_line_longer_than_the_short_window_is_not_an_empty_window() -> None:
+    w = plan_windows(segs(50), [200] + [10] * 49, 300, first_budget=100)
+    assert w[0].stop > 0 and all(x.stop > x.first for x in w)
+    assert w[-1].stop == 50
