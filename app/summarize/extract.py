@@ -42,17 +42,16 @@ def key_moments(
     """Up to `per_chapter` moments per chapter (chapters begin at the unit indices `starts`), in time order; with
     `limit`, only that many of them, the most central ones."""
     df: Counter[str] = Counter()
-    unit_stems = [stems(u.text) for u in units]
-    for st in unit_stems:
-        df.update(set(st))
+    for u in units:  # (stemmed again per chapter below: keeping every unit's stems costs ~60 bytes a word)
+        df.update(set(stems(u.text)))
     n = max(1, len(units))
     idf = {w: math.log(n / k) for w, k in df.items()}
     out: list[tuple[float, Moment]] = []
     bounds = [*starts, len(units)]
     for first, stop in zip(bounds, bounds[1:], strict=False):
         centroid: Counter[str] = Counter()
-        for st in unit_stems[first:stop]:
-            centroid.update(st)
+        for u in units[first:stop]:
+            centroid.update(stems(u.text))
         norm_c = math.sqrt(sum((v * idf[w]) ** 2 for w, v in centroid.items())) or 1.0
         scored: list[tuple[float, int, str]] = []
         for i in range(first, stop):
