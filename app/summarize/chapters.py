@@ -54,6 +54,22 @@ def chapter_grammar(starts: Sequence[str], max_chapters: int) -> str:
     )
 
 
+def notes_grammar(starts: Sequence[str], max_bullets: int) -> str:
+    """GBNF admitting 1..max_bullets lines `- [stamp] text\\n` whose stamps are exactly `starts` (the window's
+    real line starts): the second try at a part's notes when the first answer had nothing usable (a small model
+    that repeated the task instead of doing it). The text has no brackets or line breaks and starts with a
+    letter, digit or quote mark."""
+    if not starts:
+        raise ValueError("a window without segments has no line starts")
+    times = " | ".join(_gbnf_literal(s) for s in starts)
+    return (
+        f"root ::= bullet{{1,{max(1, max_bullets)}}}\n"
+        'bullet ::= "- [" time "] " text "\\n"\n'
+        f"time ::= {times}\n"
+        "text ::= [A-Za-z0-9\"'] [^\\x00-\\x1F\\x7F\\[\\]]{8} [^\\x00-\\x1F\\x7F\\[\\]]*\n"
+    )
+
+
 def parse_chapter_lines(text: str, starts: dict[str, float], snap_s: float = 30.0) -> list[tuple[float, str]]:
     """(start_s, title) for each usable line. Times not in `starts` snap to the nearest real start within
     snap_s seconds, or the line is dropped."""

@@ -229,12 +229,21 @@ class Source:
 
     def says(self, quote: str) -> bool:
         """True when `quote` is the transcript's words: at least half of its 4-grams (3-grams for a quote of
-        four or five words) occur in it. Shorter quotes ("AI", a term) are not judged."""
+        four or five words) occur in it, and at least half of its words lie in a run of four that it has. The
+        first alone lets common words through ("you can't do" and "can't do that" put "No, you can't do that" in
+        someone's mouth); the second alone, a common opening ("we're here to talk about the" and then words
+        nobody said). Shorter quotes ("AI", a term) are not judged."""
         ws = words(quote)
         if len(ws) < 4:
             return True
         grams = ngrams(ws, 3 if len(ws) < 6 else 4)
-        return 2 * sum(self._has(g) for g in grams) >= len(grams)
+        if 2 * sum(self._has(g) for g in grams) < len(grams):
+            return False
+        covered = [False] * len(ws)
+        for i in range(len(ws) - 3):
+            if self._has(ws[i : i + 4]):
+                covered[i : i + 4] = [True] * 4
+        return 2 * sum(covered) >= len(ws)
 
     def turn(self, text: str) -> str | None:
         """What follows a speaker's label at the start of `text` ("Jens: ...", "SPEAKER_01: ..."): the transcript's

@@ -32,7 +32,14 @@ from ..transcript import Transcript
 from . import ending, prompts
 from .budget import measure, window_budget
 from .chaptering import Ask, Titler, plan_starts
-from .chapters import ChapterList, chapter_grammar, parse_chapter_lines, stamp, window_starts
+from .chapters import (
+    ChapterList,
+    chapter_grammar,
+    notes_grammar,
+    parse_chapter_lines,
+    stamp,
+    window_starts,
+)
 from .citations import CitationFilter
 from .defences import Instructions, Source, TextGuard
 from .events import (
@@ -474,15 +481,31 @@ class Summarizer:
         self, st: RunState, msgs: list[dict[str, str]], w: Window, n: int, parts: list[str]
     ) -> AsyncIterator[Event]:
         """One part's notes, streamed as NotesDelta (the summary pane shows them until the summary comes) and
-        collected in `parts`."""
+        collected in `parts`. When the defences refused the whole answer (a small model that repeated the task),
+        the part is asked once more under a grammar of bullets that begin with its real [hh:mm:ss] (the prompt
+        comes from the KV cache: only the answer costs)."""
         o = self.options
-        pieces = self._pieces(
-            st, msgs, o.notes_max_tokens, guard=True, max_bullets=o.notes_max_bullets, kind="notes"
-        )
-        async with contextlib.aclosing(pieces) as ps:
-            async for piece in ps:
-                parts.append(piece)
-                yield NotesDelta(piece, w.index, n)
+        assert st.measured is not None
+        grammars: list[str | None] = [None]
+        if o.use_grammar:
+            starts = window_starts(st.measured.units[w.first : w.stop])
+            grammars.append(notes_grammar(list(starts), o.notes_max_bullets))
+        for grammar in grammars:
+            pieces = self._pieces(
+                st,
+                msgs,
+                o.notes_max_tokens,
+                grammar=grammar,
+                guard=True,
+                max_bullets=o.notes_max_bullets,
+                kind="notes",
+            )
+            async with contextlib.aclosing(pieces) as ps:
+                async for piece in ps:
+                    parts.append(piece)
+                    yield NotesDelta(piece, w.index, n)
+            if "".join(parts).strip():
+                return
 
     async def _stream_summary(
         self, st: RunState, msgs: list[dict[str, str]], max_tokens: int | None = None

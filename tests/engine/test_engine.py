@@ -81,6 +81,28 @@ def test_grammar_constrains_output(tiny_model: Path) -> None:
     run(main())
 
 
+def test_notes_grammar_constrains_output(tiny_model: Path) -> None:
+    """The notes' second try: bullets `- [stamp] text`, the stamps only the window's own."""
+    import re
+
+    from app.summarize.chapters import notes_grammar
+
+    async def main() -> None:
+        e = LlamaEngine(tiny_model)
+        try:
+            g = notes_grammar(["00:00:21", "00:01:05"], 3)
+            text = "".join([p async for p in e.stream(MSGS, max_tokens=120, grammar=g)])
+            lines = [ln for ln in text.split("\n") if ln]
+            assert 1 <= len(lines) <= 3
+            assert re.match(r"- \[(00:00:21|00:01:05)\] [A-Za-z0-9\"'][^\[\]]{8}", lines[0]), lines[0]
+            for ln in lines[1:-1]:  # (the last may be cut by max_tokens)
+                assert re.fullmatch(r"- \[(00:00:21|00:01:05)\] [A-Za-z0-9\"'][^\[\]]{8,}", ln), ln
+        finally:
+            await e.close()
+
+    run(main())
+
+
 def test_prompt_too_long_is_refused_before_evaluation(tiny_model: Path) -> None:
     async def main() -> None:
         e = LlamaEngine(tiny_model, n_ctx=1024)

@@ -5,6 +5,7 @@ from app.summarize.chapters import (
     ChapterList,
     chapter_grammar,
     clean_title,
+    notes_grammar,
     parse_chapter_lines,
     valid_chapter_list,
     window_starts,
@@ -49,6 +50,12 @@ def test_grammar_lists_only_window_starts() -> None:
     g = chapter_grammar(["00:00:21", "00:01:05"], 4)
     assert 'time ::= "00:00:21" | "00:01:05"' in g
     assert "line{1,4}" in g
+
+
+def test_notes_grammar_lists_only_window_starts() -> None:
+    g = notes_grammar(["00:00:21", "00:01:05"], 6)
+    assert 'time ::= "00:00:21" | "00:01:05"' in g
+    assert "bullet{1,6}" in g and 'bullet ::= "- [" time "] " text' in g
 
 
 def test_no_chapter_closer_to_the_end_than_the_minimum_length() -> None:

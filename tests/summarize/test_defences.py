@@ -235,6 +235,17 @@ def test_quotations_must_be_the_transcripts_words(text: str, kept: bool) -> None
     assert counts.quotes == (0 if kept else 1)
 
 
+def test_a_short_quotation_needs_a_run_of_four_real_words() -> None:
+    """Seen on QMSum's Bed002 with SmolLM2: Professor C: "No, you can't do that." The transcript has "you can't
+    do" and "can't do that", never the four in a row: common words, not his."""
+    source = Source(["So you can't do it here.", "We can't do that any more."], ["Professor C"])
+    assert source.says("You can't do it here")
+    assert not source.says("No, you can't do that.")
+    counts = GuardCounts()
+    assert clean_text('- Professor C: "No, you can\'t do that."\n', INSTRUCTIONS, counts, source=source) == ""
+    assert counts.quotes == 1
+
+
 def test_a_quotation_over_two_sentences_is_judged_in_each() -> None:
     text = "- Stefan: “Welcome back, ladies and gentlemen. Today we only talk about cooking pasta at home.”\n"
     counts = GuardCounts()

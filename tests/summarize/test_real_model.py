@@ -20,6 +20,7 @@ from app.engine import LlamaEngine
 from app.export import FORMATS, ExportError, render
 from app.summarize import Finished, Notice, Options, Summarizer, SummaryDelta, prompts
 from app.summarize.chapters import valid_chapter_list
+from app.summarize.events import NotesDelta
 from app.summarize.presets import get_preset
 from app.summarize.prompts import instruction_texts
 from app.summarize.store import Store
@@ -117,6 +118,17 @@ def test_exports_and_history_carry_no_defect(runs: dict[str, Run], name: str) ->
         assert [c.title for c in entry[1].chapters] == [c.title for c in run.result.chapters]
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("name", [pytest.param(p.name, marks=needs(p)) for p in SEEDS])
+def test_every_part_of_the_seeds_shows_notes(runs: dict[str, Run], name: str) -> None:
+    """Each part's notes reach the summary pane while the rest is read: on seed 000's first part SmolLM2
+    repeats the notes task word for word, which the defences refuse; the part is then asked again under the
+    notes grammar instead of showing nothing."""
+    run = runs[name]
+    parts = run.result.stats.windows
+    shown = {e.part for e in run.events if isinstance(e, NotesDelta) and e.text.strip()}
+    assert parts > 1 and shown == set(range(parts)), (parts, sorted(shown))
 
 
 @needs(SEED_003)
