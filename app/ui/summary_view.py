@@ -72,6 +72,11 @@ class SummaryView(QTextBrowser):
     def text(self) -> str:
         return self._text + self._pending
 
+    @property
+    def plain_tail(self) -> str:
+        """What is shown (or waiting to be shown) as plain text, its block not finished yet."""
+        return ("" if self._sealed is not None else self._text[self._done :]) + self._pending
+
     def _clicked(self, url: QUrl) -> None:
         if url.scheme() == "recap-time":
             self.seek.emit(float(url.path()))

@@ -125,6 +125,10 @@ class Workspace(QStackedWidget):
     def _changed(self, job: Job, _detail: str) -> None:
         if job is self.job:
             self._placeholder(job)
+            if job.state == JobState.RUNNING and job.notes_part is not None:
+                # a new stage: the part's notes are complete, so their last bullet is rendered now rather than
+                # staying plain Markdown while the next part's titles are asked (the next notes go on from it)
+                self.summary_view.finish()
             if job.state != JobState.RUNNING:
                 self.chapter_editor.refresh()  # a result to edit, or none
 

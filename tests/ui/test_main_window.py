@@ -179,10 +179,18 @@ def test_notes_so_far_show_while_the_parts_are_read_and_the_summary_replaces_the
     w.runner.summaryDelta.connect(
         lambda job, _text: first_notes_during.append(job.stage) if not first_notes_during else None
     )
+    # at each new stage after the notes began (the next part, the summary), the notes shown are rendered to
+    # their last bullet: no Markdown left plain while the next part's titles are asked
+    tails: list[tuple[str, str]] = []
+    w.runner.jobChanged.connect(
+        lambda job, stage: tails.append((stage, view.plain_tail)) if job.notes_part is not None else None
+    )
     drop(w, p)
     run_until(aloop, lambda: w.jobs.jobs[0].state == "done", timeout=120)
     job = w.jobs.jobs[0]
     assert job.result is not None and job.result.stats.windows > 2
+    assert [s for s, _ in tails if s.startswith("Reading part")], tails
+    assert all(tail == "" for _, tail in tails), tails
     with_notes = [(s, n) for s, n in seen if s.startswith("Notes so far")]
     assert with_notes, "no notes were shown while reading"
     assert any("Part 1 of" in s for s, _ in with_notes)
