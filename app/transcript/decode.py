@@ -78,8 +78,22 @@ READ_ATTEMPTS = 3  # a file that is still being written gets this many tries bef
 RETRY_DELAY_S = 0.2
 
 
+CHUNK = 1 << 20
+
+
 def _read_all(f: BinaryIO, limit: int) -> bytes:
-    return f.read(limit)
+    """Up to `limit` bytes of the open file: as many as its size says, and one more to see it grow, then any rest in
+    1 MB pieces. (A `read(limit)` allocates `limit` bytes before it reads: 64 MB for every file, whatever its
+    size, measured with tracemalloc.)"""
+    size = os.fstat(f.fileno()).st_size
+    data = f.read(min(limit, size + 1))
+    if len(data) <= size:  # the end of the file, where its size said
+        return data
+    parts, n = [data], len(data)
+    while n < limit and (piece := f.read(min(CHUNK, limit - n))):
+        parts.append(piece)
+        n += len(piece)
+    return b"".join(parts)
 
 
 def _changed(before: os.stat_result, after: os.stat_result, data: bytes) -> bool:

@@ -104,6 +104,33 @@ def test_size_limit_is_checked_before_reading(tmp_path: Path) -> None:
         read_file(p)
 
 
+def test_reading_a_file_allocates_about_its_size(tmp_path: Path) -> None:
+    import tracemalloc
+
+    from app.transcript.decode import read_bytes
+
+    p = tmp_path / "talk.txt"
+    p.write_bytes(b"Alice: a line of the talk\n" * 8000)  # 208 KB
+    tracemalloc.start()
+    try:
+        data = read_bytes(p)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(data) == p.stat().st_size
+    assert peak < 4 * len(data)  # a read(limit) allocated the whole 64 MB limit for any file
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux's /proc (a file of size 0)")
+def test_a_file_longer_than_its_size_says_is_read_to_its_end() -> None:
+    from app.transcript.decode import read_bytes
+
+    p = Path("/proc/self/status")
+    assert p.stat().st_size == 0
+    data = read_bytes(p)
+    assert data.startswith(b"Name:") and b"VmHWM:" in data
+
+
 # The three tests below change a real file on disk at the exact moment it is read. The timing is the only
 # stand-in: `_read_all` (the read of the open file) is wrapped so that the change lands mid-read every time,
 # instead of racing a writer thread and passing by luck.
