@@ -78,6 +78,18 @@ def bare_labels(text: str, names: set[str]) -> int:
     return n
 
 
+# A contraction cut at its apostrophe ("Phase, didn and offset") and the sounds of listening ("mm-hmm"): not words
+# a title may have.
+_BROKEN = re.compile(
+    r"\b(?:didn|doesn|isn|wasn|weren|aren|couldn|wouldn|shouldn|hasn|haven|hadn|mm-hmm|uh-huh)\b(?!['’])",
+    re.I,
+)
+
+
+def broken_words(title: str) -> int:
+    return len(_BROKEN.findall(title))
+
+
 def defects(
     result: Any, speakers: Iterable[str], instruction_texts: Iterable[str], transcript: str | None = None
 ) -> dict[str, int]:
@@ -110,6 +122,7 @@ def defects(
         "echo_sentences": sum(_echo(u, grams, False) for x in texts for u in units(x)),
         "repeated_paragraphs": repeats,
         "duplicate_titles": len(lowered) - len(set(lowered)),
+        "broken_words_in_titles": sum(broken_words(t) for t in titles),
         "late_chapters": sum(1 for c in result.chapters[1:] if c.start_s > result.duration_s - 60),
         "invented_quotes": sum(len(invented_quotes(x, _words(transcript.replace("’", "'")))) for x in texts)
         if transcript is not None

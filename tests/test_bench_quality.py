@@ -246,3 +246,11 @@ def test_cited_inside_and_read_reaches_a_span() -> None:
     assert inside(150.0, spans) and inside(600.0, spans) and not inside(300.0, spans)
     assert inside(80.0, spans, slack_s=30.0) and not inside(60.0, spans, slack_s=30.0)
     assert overlaps((190.0, 260.0), spans) and not overlaps((201.0, 499.0), spans)
+
+
+def test_broken_words_in_titles_are_counted() -> None:
+    from tests.defects import broken_words
+
+    assert broken_words("Phase, didn and offset") == 1  # a QMSum keyword title before 2026-12-03
+    assert broken_words("Boundaries, mm-hmm and interesting") == 1
+    assert broken_words("Why we didn't ship") == 0 and broken_words("Long-term care, seniors") == 0

@@ -21,7 +21,7 @@ from ..transcript import Segment
 from . import prompts
 from .chapters import MAX_TITLE, clean_title
 from .defences import Instructions, keyword_title, title_problem
-from .topics import chapter_count, cohesion_shifts, keywords, pick_shifts, stems
+from .topics import chapter_count, cohesion_shifts, keywords, pick_shifts, title_stems
 
 Ask = Callable[[list[dict[str, str]], int, str | None], Awaitable[str]]
 
@@ -84,7 +84,7 @@ class Titler:
         self.titles: list[str] = []  # shown so far, in order
         self._df: Counter[str] = Counter()
         for u in units:
-            self._df.update(set(stems(u.text)))
+            self._df.update(set(title_stems(u.text)))
 
     def span(self, k: int) -> tuple[int, int]:
         """Unit range of chapter k."""

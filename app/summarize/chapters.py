@@ -39,18 +39,22 @@ def _gbnf_literal(text: str) -> str:
     return json.dumps(text)  # a JSON string literal is a valid GBNF literal for this alphabet
 
 
+def _time_rule(starts: Sequence[str]) -> str:
+    """The GBNF rule `time` admitting exactly the stamps `starts` (a window's real line starts)."""
+    if not starts:
+        raise ValueError("a window without segments has no line starts")
+    return "time ::= " + " | ".join(_gbnf_literal(s) for s in starts) + "\n"
+
+
 def chapter_grammar(starts: Sequence[str], max_chapters: int) -> str:
     """GBNF admitting 1..max_chapters lines `[stamp] Title\\n` whose stamps are exactly `starts`."""
-    if not starts:
-        raise ValueError("a window without segments has no chapter starts")
-    times = " | ".join(_gbnf_literal(s) for s in starts)
     n = max(1, max_chapters)
     return (
         f"root ::= line{{1,{n}}}\n"
         'line ::= "[" time "] " title "\\n"\n'
-        f"time ::= {times}\n"
+        + _time_rule(starts)
         # A title starts with a letter or digit and has no brackets or line breaks; 3..60 characters.
-        f"title ::= [A-Za-z0-9] [^\\x00-\\x1F\\x7F\\[\\]]{{2,{MAX_TITLE - 1}}}\n"
+        + f"title ::= [A-Za-z0-9] [^\\x00-\\x1F\\x7F\\[\\]]{{2,{MAX_TITLE - 1}}}\n"
     )
 
 
@@ -59,14 +63,11 @@ def notes_grammar(starts: Sequence[str], max_bullets: int) -> str:
     real line starts): the second try at a part's notes when the first answer had nothing usable (a small model
     that repeated the task instead of doing it). The text has no brackets or line breaks and starts with a
     letter, digit or quote mark."""
-    if not starts:
-        raise ValueError("a window without segments has no line starts")
-    times = " | ".join(_gbnf_literal(s) for s in starts)
     return (
         f"root ::= bullet{{1,{max(1, max_bullets)}}}\n"
         'bullet ::= "- [" time "] " text "\\n"\n'
-        f"time ::= {times}\n"
-        "text ::= [A-Za-z0-9\"'] [^\\x00-\\x1F\\x7F\\[\\]]{8} [^\\x00-\\x1F\\x7F\\[\\]]*\n"
+        + _time_rule(starts)
+        + "text ::= [A-Za-z0-9\"'] [^\\x00-\\x1F\\x7F\\[\\]]{8} [^\\x00-\\x1F\\x7F\\[\\]]*\n"
     )
 
 

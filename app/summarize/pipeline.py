@@ -486,11 +486,13 @@ class Summarizer:
         comes from the KV cache: only the answer costs)."""
         o = self.options
         assert st.measured is not None
-        grammars: list[str | None] = [None]
-        if o.use_grammar:
-            starts = window_starts(st.measured.units[w.first : w.stop])
-            grammars.append(notes_grammar(list(starts), o.notes_max_bullets))
-        for grammar in grammars:
+        for again in (False, True):
+            if again and not o.use_grammar:
+                return
+            grammar = None
+            if again:  # (built only now: most parts' first answer is kept)
+                starts = window_starts(st.measured.units[w.first : w.stop])
+                grammar = notes_grammar(list(starts), o.notes_max_bullets)
             pieces = self._pieces(
                 st,
                 msgs,

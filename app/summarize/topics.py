@@ -32,6 +32,36 @@ def stems(text: str) -> list[str]:
     return [w.lower()[:STEM] for w in _WORD.findall(text)]
 
 
+# Words for titles: a hyphenated compound is one word ("long-term", not "term" and "long"); a contraction is not
+# a word of its own ("didn't" gave the title "Phase, didn and offset"), and a possessive is its noun ("David's").
+_TITLE_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*(?:['’][^\W\d_]+)?", re.UNICODE)
+
+
+def title_words(text: str) -> list[str]:
+    """The words of `text` that a keyword title may use, as written."""
+    out = []
+    for w in _TITLE_WORD.findall(text):
+        head, _, tail = w.replace("’", "'").partition("'")
+        if tail and tail.lower() != "s":
+            continue  # didn't, we're, I'll, they've
+        if all(p.lower() in _NOISES for p in head.split("-")):
+            continue  # mm-hmm, uh-huh
+        if len(head) >= 3:
+            out.append(head)
+    return out
+
+
+_NOISES = frozenset(["mm", "hmm", "mhm", "uh", "huh", "um", "umm", "oh", "ah", "er", "erm", "yeah", "ha"])
+
+
+def _parts(stem: str) -> set[str]:
+    return {p[:STEM] for p in stem.split("-") if p}
+
+
+def title_stems(text: str) -> list[str]:
+    return [w.lower()[:STEM] for w in title_words(text)]
+
+
 @dataclass(frozen=True)
 class Shift:
     unit: int  # index of the prompt unit where the new topic begins
@@ -285,6 +315,58 @@ _FUNCTION = frozenset(
             "let",
             "okay",
             "alright",
+            # speech's own verbs and adverbs, which made keyword titles such as "Sometimes, building and look"
+            # and "Thinking, talked and noise" on the QMSum meetings
+            "sometimes",
+            "thinking",
+            "thought",
+            "talk",
+            "talked",
+            "talking",
+            "saying",
+            "look",
+            "looked",
+            "looking",
+            "based",
+            "basically",
+            "able",
+            "already",
+            "anything",
+            "everything",
+            "someone",
+            "somebody",
+            "nothing",
+            "another",
+            "around",
+            "being",
+            "come",
+            "coming",
+            "good",
+            "great",
+            "keep",
+            "stuff",
+            "take",
+            "tell",
+            "trying",
+            "used",
+            "using",
+            "whole",
+            "without",
+            "seems",
+            "getting",
+            "give",
+            "given",
+            "means",
+            "start",
+            "started",
+            "wanted",
+            "went",
+            "goes",
+            "feel",
+            "different",
+            "soon",
+            "away",
+            "whether",
         ]
     )
 )
@@ -296,7 +378,7 @@ def keywords(texts: Sequence[str], background: Counter[str], total_units: int, k
     tf: Counter[str] = Counter()
     spelled: dict[str, Counter[str]] = {}
     for t in texts:
-        for w in _WORD.findall(t):
+        for w in title_words(t):
             st = w.lower()[:STEM]
             if len(w) < 4:
                 continue
@@ -307,11 +389,16 @@ def keywords(texts: Sequence[str], background: Counter[str], total_units: int, k
         reverse=True,
     )
     out = []
+    taken: set[str] = set()  # the parts of the words kept: "energy" and then "low-energy" say one thing twice
     for _score, st in scored:
         if (
             st in _FUNCTION or background[st] > total_units / 3
         ):  # everywhere in the transcript: not what this part is about
             continue
+        parts = _parts(spelled[st].most_common(1)[0][0].lower())
+        if parts & taken:
+            continue
+        taken |= parts
         forms = spelled[st]
         lower = sum(c for f, c in forms.items() if f.islower())
         best = forms.most_common(1)[0][0]

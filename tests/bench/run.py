@@ -557,39 +557,84 @@ sys.path.insert(0, sys.argv[3])
 from app.engine import LlamaEngine
 from app.summarize import Finished, Summarizer
 from app.transcript import read_file
+
+
+class Deepest:
+    # keeps only the request that filled the context deepest (keeping every prompt would cost memory itself)
+    r = None
+
+    def append(self, r):
+        if self.r is None or len(r.prompt) + r.generated > len(self.r.prompt) + self.r.generated:
+            self.r = r
+
+
 async def main():
     e = LlamaEngine(sys.argv[1])
+    e.requests = deepest = Deepest()
     async with contextlib.aclosing(Summarizer(e).run(read_file(sys.argv[2]))) as evs:
         async for ev in evs:
             if isinstance(ev, Finished):
                 r = ev.result
+    info = e.info
     await e.close()
-    return r
-r = asyncio.run(main())
-print(json.dumps({"peak_rss_mb": peak_mb(),
-                  "windows": r.stats.windows}))
+    d = deepest.r
+    json.dump({"prompt": d.prompt, "grammar": d.grammar, "generated": d.generated, "n_ctx": info.n_ctx,
+               "n_threads": info.n_threads, "n_batch": e.n_batch}, open(sys.argv[4], "w"))
+    return r, len(d.prompt) + d.generated
+r, depth = asyncio.run(main())
+print(json.dumps({"peak_rss_mb": peak_mb(), "windows": r.stats.windows, "deepest": depth}))
+"""
+)
+
+# The same llama.cpp work as the run's deepest request, bare: the same model and context, that request's prompt
+# evaluated and as many tokens sampled under its grammar. What the run peaks above this is the pipeline's own.
+BARE_MEMORY_CHILD = (
+    PEAK_MB
+    + r"""
+import json, sys
+import llama_cpp
+
+d = json.load(open(sys.argv[2]))
+llm = llama_cpp.Llama(sys.argv[1], n_ctx=d["n_ctx"], n_batch=d["n_batch"], n_threads=d["n_threads"],
+                      n_threads_batch=d["n_threads"], seed=1234, verbose=False)
+grammar = llama_cpp.LlamaGrammar.from_string(d["grammar"], verbose=False) if d["grammar"] else None
+gen = llm.generate(d["prompt"], grammar=grammar)
+for i, tok in enumerate(gen):
+    llm.detokenize([tok])
+    if i + 1 >= d["generated"]:
+        break
+gen.close()
+print(json.dumps({"peak_rss_mb": peak_mb()}))
 """
 )
 
 
 def bench_memory(tiny: Path) -> dict[str, Any]:
-    out = {}
+    """Peak RSS of whole runs on 1, 5 and 10 h transcripts (the tiny model: the pipeline's own memory, without a
+    large model's weights), each next to a bare llama.cpp process doing the run's deepest request: llama.cpp's
+    KV-cache pages and buffers follow how deep the deepest request fills the context, not the transcript's length,
+    so the run's peak minus the bare one's is what the pipeline itself holds."""
+    out: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as d:
         for hours in (1, 5, 10):  # 5 h too: whether the peak follows the length or the deepest request
             p = Path(d) / f"{hours}h.txt"
             p.write_text(_speaker_transcript(hours))
-            r = run_child(MEMORY_CHILD, str(tiny), str(p), str(ROOT))
+            deepest = Path(d) / f"{hours}h.json"
+            r = run_child(MEMORY_CHILD, str(tiny), str(p), str(ROOT), str(deepest))
+            bare = run_child(BARE_MEMORY_CHILD, str(tiny), str(deepest))
             out[f"{hours}h"] = {
                 "text_mb": round(p.stat().st_size / 2**20, 2),
                 "peak_rss_mb": round(r["peak_rss_mb"], 1),
+                "bare_peak_rss_mb": round(bare["peak_rss_mb"], 1),
+                "own_mb": round(r["peak_rss_mb"] - bare["peak_rss_mb"], 1),
+                "deepest_request_tokens": r["deepest"],
                 "windows": r["windows"],
             }
-    out["growth_mb_per_text_mb"] = round(
-        (out["10h"]["peak_rss_mb"] - out["1h"]["peak_rss_mb"])
-        / (out["10h"]["text_mb"] - out["1h"]["text_mb"]),
-        1,
-    )
-    out["note"] = "tiny test model: the pipeline's own memory, without a large model's weights"
+    text = out["10h"]["text_mb"] - out["1h"]["text_mb"]
+    out["growth_mb_per_text_mb"] = round((out["10h"]["peak_rss_mb"] - out["1h"]["peak_rss_mb"]) / text, 1)
+    out["own_growth_mb"] = round(out["10h"]["own_mb"] - out["1h"]["own_mb"], 1)
+    out["own_growth_mb_per_text_mb"] = round(out["own_growth_mb"] / text, 1)
+    out["note"] = "tiny test model; own = the run's peak minus a bare llama.cpp doing its deepest request"
     return out
 
 
@@ -741,6 +786,14 @@ def table(r: dict[str, Any]) -> str:
             " / ".join(str(mm[h]["peak_rss_mb"]) for h in ("1h", "5h", "10h") if h in mm),
         )
         row("  RSS growth per MB of transcript text", f"{mm['growth_mb_per_text_mb']}")
+        row(
+            "  the pipeline's own (run minus bare llama.cpp at the same depth), 1 h / 5 h / 10 h (MB)",
+            " / ".join(str(mm[h]["own_mb"]) for h in ("1h", "5h", "10h") if h in mm),
+        )
+        row(
+            "  its growth 1 h -> 10 h (MB, per MB of text)",
+            f"{mm['own_growth_mb']} ({mm['own_growth_mb_per_text_mb']})",
+        )
     if "pipeline" in r:
         row("peak RSS, full run on the pipeline transcript (MB)", f"{r['pipeline']['peak_rss_mb']}")
     return "\n".join(rows)

@@ -8,7 +8,15 @@ from collections import Counter
 
 from app.summarize import prompts
 from app.summarize.chaptering import plan_starts
-from app.summarize.topics import chapter_count, cohesion_shifts, keywords, pick_shifts, stems
+from app.summarize.topics import (
+    chapter_count,
+    cohesion_shifts,
+    keywords,
+    pick_shifts,
+    stems,
+    title_stems,
+    title_words,
+)
 from app.transcript import Segment
 
 SUBJECTS = {
@@ -90,3 +98,21 @@ def test_keywords_stand_out_against_the_rest() -> None:
     ks = keywords(texts, background, total_units=50)
     assert ks[:2] == ["boat", "mast"] or ks[:2] == ["mast", "boat"]
     assert "the" not in ks
+
+
+def test_keywords_are_whole_words() -> None:
+    # "didn't" gave the keyword title "Phase, didn and offset" on a QMSum meeting; "long-term care" gave
+    # "Term care, seniors and long"
+    texts = [
+        "we didn't fund long-term care, the phase didn't work",
+        "the long-term care homes and the phase offset, we didn't",
+    ]
+    background = Counter(title_stems(" ".join(["the weather today"] * 3)))
+    ks = keywords(texts, background, total_units=50)
+    assert "didn" not in ks and "didn't" not in ks
+    assert "long-term" in ks and "long" not in ks and "term" not in ks
+    assert title_words("David's plan, they're sure. Mm-hmm.") == ["David", "plan", "sure"]
+    # one thing said twice: "Energy, low-energy and noises"
+    texts = ["the energy and low-energy frames", "energy in low-energy noises and noises"]
+    ks = keywords(texts, Counter(), total_units=50)
+    assert ("energy" in ks) != ("low-energy" in ks)
