@@ -165,6 +165,31 @@ def smollm2() -> Path:
     from tests.real_model import Unavailable, smollm2
 
     try:
-        return smollm2()
+        path = smollm2()
     except Unavailable as e:
         pytest.skip(str(e))
+    _first_prompt_survives(path)
+    return path
+
+
+_EIGHT_TOKENS = r"""
+import sys, llama_cpp
+llm = llama_cpp.Llama(sys.argv[1], n_ctx=256, verbose=False)
+llm.eval(llm.tokenize(b"The quick brown fox jumps over the lazy dog", add_bos=False)[:8])
+"""
+
+
+def _first_prompt_survives(model: Path) -> None:
+    """A prompt of eight tokens through the installed llama.cpp, in a child process: a build whose CPU code the
+    machine cannot run (AMX on a virtual machine that does not enable it) crashes on it, and would take the whole
+    test session down with it in the first real-model test. Stops the session with the reason instead."""
+    import subprocess
+
+    r = subprocess.run([sys.executable, "-c", _EIGHT_TOKENS, str(model)], capture_output=True, text=True)
+    if r.returncode < 0:
+        pytest.exit(
+            f"llama.cpp died (signal {-r.returncode}) on an 8-token prompt with {model.name}: the installed "
+            "llama-cpp-python was built for CPU features this machine cannot run. Rebuild it as the README's test "
+            'command does (CMAKE_ARGS="-DGGML_NATIVE=OFF", after `pip cache remove llama_cpp_python`).',
+            returncode=3,
+        )
