@@ -32,6 +32,7 @@ sys.path.insert(0, sys.argv[3])
 
 import llama_cpp
 from app.engine import LlamaEngine
+from app.engine.llama_engine import FLASH_ATTN
 from app.summarize import ChapterFound, Finished, Options, Summarizer, SummaryDelta
 from app.summarize.events import NotesDelta
 from app.transcript import read_file
@@ -75,7 +76,7 @@ async def run():
 info, seconds, first, result, requests = asyncio.run(run())
 s = LlamaEngine(MODEL).sampling
 llm = llama_cpp.Llama(MODEL, n_ctx=info.n_ctx, n_threads=info.n_threads, n_threads_batch=info.n_threads,
-                      n_batch=512, seed=1234, verbose=False)
+                      n_batch=512, seed=1234, flash_attn=FLASH_ATTN, verbose=False)
 failed = 0
 t0 = time.perf_counter()
 for r in requests:
@@ -108,13 +109,18 @@ def speed(depth):
     return sorted(out)[1]
 short, deep = speed(0), speed(3000)
 llm.close()
+# the same without flash attention (llama-cpp-python's default), for comparison with the figures before it
+llm = llama_cpp.Llama(MODEL, n_ctx=info.n_ctx, n_threads=info.n_threads, n_threads_batch=info.n_threads,
+                      n_batch=512, seed=1234, flash_attn=False, verbose=False)
+short_plain = speed(0)
+llm.close()
 st = result.stats
 print(json.dumps({
     "seconds": seconds, "bare_seconds": bare, "replay_failed": failed, "first": first,
     "stats": st.to_dict(), "chapters": len(result.chapters), "warnings": list(result.warnings),
     "requests": len(requests), "capped": sum(r.hit_cap for r in requests),
     "generated_by_request": [r.generated for r in requests],
-    "prompt_tok_s": short, "prompt_tok_s_at_3k": deep, "peak_rss_mb": peak_mb(), "n_ctx": info.n_ctx,
+    "prompt_tok_s": short, "prompt_tok_s_at_3k": deep, "prompt_tok_s_no_flash": short_plain, "peak_rss_mb": peak_mb(), "n_ctx": info.n_ctx,
 }))
 """
 
@@ -140,6 +146,7 @@ def run_seed(model: Path, source: Path, timeout: float = 3600) -> dict[str, Any]
         "transcript_tok_s": round(tt / d["seconds"], 1),
         "prompt_tok_s_short": round(d["prompt_tok_s"], 1),
         "prompt_tok_s_at_3k": round(d["prompt_tok_s_at_3k"], 1),
+        "prompt_tok_s_short_no_flash_attn": round(d["prompt_tok_s_no_flash"], 1),
         "ratio_to_prompt_speed": round(tt / d["seconds"] / d["prompt_tok_s"], 3),
         "bare_s": round(d["bare_seconds"], 1),
         "bare_over_run": round(d["bare_seconds"] / d["seconds"], 3),

@@ -107,13 +107,20 @@ def bench_engine_overhead(models: dict[str, Path], runs: int, n: int = 128) -> d
     import llama_cpp
 
     from app.engine import LlamaEngine, Sampling
+    from app.engine.llama_engine import FLASH_ATTN
 
     s = Sampling()
     threads = None
     engine = LlamaEngine(models["gen"], n_ctx=2048)
     threads = engine.n_threads
     bare = llama_cpp.Llama(
-        str(models["gen"]), n_ctx=2048, n_threads=threads, n_threads_batch=threads, seed=1234, verbose=False
+        str(models["gen"]),
+        n_ctx=2048,
+        n_threads=threads,
+        n_threads_batch=threads,
+        seed=1234,
+        flash_attn=FLASH_ATTN,
+        verbose=False,
     )
     loop = asyncio.new_event_loop()
     prompt = loop.run_until_complete(_engine_prompt(engine))
@@ -179,9 +186,12 @@ def bench_prompt_speed(model: Path, runs: int, n: int = 512) -> dict[str, Any]:
     import llama_cpp
 
     from app.engine.hardware import physical_cores
+    from app.engine.llama_engine import FLASH_ATTN
 
     t = physical_cores()
-    llm = llama_cpp.Llama(str(model), n_ctx=4096, n_threads=t, n_threads_batch=t, verbose=False)
+    llm = llama_cpp.Llama(
+        str(model), n_ctx=4096, n_threads=t, n_threads_batch=t, flash_attn=FLASH_ATTN, verbose=False
+    )
     text = (SEED_000 if SEED_000.exists() else SAMPLE).read_text()
     toks = llm.tokenize(text.encode(), add_bos=False)[:n]
     speeds = []
@@ -596,7 +606,7 @@ import llama_cpp
 
 d = json.load(open(sys.argv[2]))
 llm = llama_cpp.Llama(sys.argv[1], n_ctx=d["n_ctx"], n_batch=d["n_batch"], n_threads=d["n_threads"],
-                      n_threads_batch=d["n_threads"], seed=1234, verbose=False)
+                      n_threads_batch=d["n_threads"], seed=1234, flash_attn=True, verbose=False)
 grammar = llama_cpp.LlamaGrammar.from_string(d["grammar"], verbose=False) if d["grammar"] else None
 gen = llm.generate(d["prompt"], grammar=grammar)
 for i, tok in enumerate(gen):
