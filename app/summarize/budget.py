@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..transcript import Segment, Transcript
 from . import prompts
+from .chapters import window_starts
 from .windows import PlanError
 
 if TYPE_CHECKING:
@@ -28,16 +29,28 @@ class Measured:
     transcript_tokens: (
         int  # the transcript's content ("Speaker: text"), without Recap's timestamps and instructions
     )
+    stamps: list[bool]  # which `cont` lines carry their [hh:mm:ss] (prompts.stamped)
+
+    def starts(self, first: int, stop: int) -> dict[str, float]:
+        """The stamps a window of units first..stop shows (its first line always has one) -> their exact starts:
+        the times the model can cite or begin a chapter at."""
+        return window_starts(
+            [u for i, u in enumerate(self.units[first:stop], first) if i == first or self.stamps[i]]
+        )
 
 
-async def measure(model: TextModel, t: Transcript) -> Measured:
-    units = prompts.group_segments(t.segments)
-    full, cont = prompts.unit_lines(units)
+async def measure(
+    model: TextModel, t: Transcript, units: list[Segment] | None = None, stamps: list[bool] | None = None
+) -> Measured:
+    """The prompt lines of `units` (default: prompts.group_segments) with `stamps` (default: every line), counted."""
+    units = prompts.group_segments(t.segments) if units is None else units
+    stamps = [True] * len(units) if stamps is None else stamps
+    full, cont = prompts.unit_lines(units, stamps)
     full_tokens = await model.count_tokens(full)
     line_tokens = [n + 1 for n in await model.count_tokens(cont)]  # +1: the newline between lines
     label = max((f + 1 - c for f, c in zip(full_tokens, line_tokens, strict=True)), default=0)
     content = [f"{s.speaker}: {s.text}" if s.speaker else s.text for s in t.segments]
-    return Measured(units, full, cont, line_tokens, label, sum(await model.count_tokens(content)))
+    return Measured(units, full, cont, line_tokens, label, sum(await model.count_tokens(content)), stamps)
 
 
 async def window_budget(

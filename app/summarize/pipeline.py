@@ -38,7 +38,6 @@ from .chapters import (
     notes_grammar,
     parse_chapter_lines,
     stamp,
-    window_starts,
 )
 from .citations import CitationFilter
 from .defences import Instructions, Source, TextGuard
@@ -79,6 +78,9 @@ class Options:
     notes_max_tokens: int = 240  # 3-6 bullets with their [hh:mm:ss]
     notes_max_bullets: int = 6  # what the notes task asks for: more is the model running on
     summary_max_tokens: int = 700
+    # a window line shows its [hh:mm:ss] when this long has passed since the last one shown, and at chapter
+    # starts (prompts.stamped); 0: on every line (always so with chapters="model": its chapters start at them)
+    stamp_every_s: float = prompts.STAMP_EVERY_S
     min_chapter_s: float = 60.0
     minutes_per_chapter: float = 5.0  # aim: roughly one chapter per 3-8 minutes
     # "topics": chapter starts from the transcript's topic shifts, titles from the model (chaptering.py);
@@ -94,7 +96,7 @@ class Options:
 SOFT_CAP = 0.7
 
 
-PROMPTS_VERSION = 4  # part of the store key: change it when prompts change, so old results are not reused
+PROMPTS_VERSION = 5  # part of the store key: change it when prompts change, so old results are not reused
 
 
 class Summarizer:
@@ -224,7 +226,11 @@ class Summarizer:
             yield Finished(cached)
             return
         yield Progress("Measuring transcript", 0.02)
-        me = st.measured = await measure(m, t)
+        units = prompts.group_segments(t.segments)
+        if o.chapters == "topics":
+            st.chapter_units = plan_starts(units, t.duration_s, o.minutes_per_chapter, o.min_chapter_s)
+        every = o.stamp_every_s if o.chapters == "topics" else 0.0
+        me = st.measured = await measure(m, t, units, prompts.stamped(units, every, st.chapter_units))
         tasks = [st.preset.notes, st.preset.summary, prompts.SUMMARY_TASK]
         reserve = max(o.notes_max_tokens, o.summary_max_tokens)
         if o.chapters == "model":
@@ -233,8 +239,6 @@ class Summarizer:
         budget = await window_budget(m, t, st.system, tasks, reserve, o) - me.label
         windows = plan_windows(me.units, me.line_tokens, budget, o.first_window_tokens)
         st.cites = CitationFilter([s.start_s for s in t.segments])
-        if o.chapters == "topics":
-            st.chapter_units = plan_starts(me.units, t.duration_s, o.minutes_per_chapter, o.min_chapter_s)
         st.titler = Titler(
             me.units, st.chapter_units or [0], st.instructions, st.system, t.speakers, o.use_grammar
         )
@@ -304,9 +308,7 @@ class Summarizer:
     def _offer(self, st: RunState, w: Window, chapter_text: str) -> Iterator[Event]:
         """The window's `[stamp] Title` lines offered to the chapter list, in order; ChapterFound for each kept."""
         assert st.measured is not None
-        for start_s, title in parse_chapter_lines(
-            chapter_text, window_starts(st.measured.units[w.first : w.stop])
-        ):
+        for start_s, title in parse_chapter_lines(chapter_text, st.measured.starts(w.first, w.stop)):
             ch = st.chapters.offer(start_s, title)
             if ch is not None:
                 yield ChapterFound(ch, len(st.chapters.chapters) - 1)
@@ -363,9 +365,7 @@ class Summarizer:
         assert titler is not None and st.measured is not None
         ks = self._chapters_in(st, w)
         if stored is not None:
-            for _start, title in parse_chapter_lines(
-                stored[0], window_starts(st.measured.units[w.first : w.stop])
-            ):
+            for _start, title in parse_chapter_lines(stored[0], st.measured.starts(w.first, w.stop)):
                 titler.accept(title)
             return stored[0]
         out = []
@@ -394,7 +394,7 @@ class Summarizer:
         units = me.units[w.first : w.stop]
         minutes = (span[1] - span[0]) / 60
         k = max(1, min(o.max_chapters_per_window, round(minutes / o.minutes_per_chapter)))
-        starts = window_starts(units)
+        starts = me.starts(w.first, w.stop)
         grammar = chapter_grammar(list(starts), k + 1) if o.use_grammar else None
         task = prompts.chapters_task(k, st.chapters.titles())
         msgs = prompts.window_messages(st.t, lines, w.index + 1, n, span, task, st.system)
@@ -491,7 +491,7 @@ class Summarizer:
                 return
             grammar = None
             if again:  # (built only now: most parts' first answer is kept)
-                starts = window_starts(st.measured.units[w.first : w.stop])
+                starts = st.measured.starts(w.first, w.stop)
                 grammar = notes_grammar(list(starts), o.notes_max_bullets)
             pieces = self._pieces(
                 st,

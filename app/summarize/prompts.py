@@ -4,7 +4,8 @@ re-reading the transcript."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
 from ..transcript import Segment, Transcript
@@ -28,6 +29,8 @@ def system_prompt(language: str | None) -> str:
 
 
 Message = dict[str, str]
+
+LINES_HEAD = "A [hh:mm:ss] is the moment the line after it was said."
 
 
 def transcript_line(seg: Segment) -> str:
@@ -105,16 +108,38 @@ def _backchannel(text: str) -> bool:
     return len(ws) <= 3 and all(w in _BACKCHANNEL or not w for w in ws)
 
 
-def unit_lines(units: Sequence[Segment]) -> tuple[list[str], list[str]]:
-    """(full, continued): each unit's line with its speaker, and without it when the speaker is the one of the
-    line above (a window's first line always uses the full form)."""
+STAMP_EVERY_S = (
+    30.0  # a window line carries its [hh:mm:ss] when this long has passed since the last one shown
+)
+
+
+def stamped(units: Sequence[Segment], every_s: float, always: Collection[int] = ()) -> list[bool]:
+    """Which units' lines carry their `[hh:mm:ss]`: the first, every unit `always` names (chapter starts), and
+    each unit that starts at least `every_s` after the last stamped one (0: every line). A stamp costs 10 tokens
+    ("[00:21:32] "), as many as a dozen words: on a podcast with a line every 17 s, a stamp on each line made the
+    prompt 15 % longer than the transcript. The model can only cite what it sees, so notes cite moments at most
+    `every_s` apart; each cited time is still a real line start."""
+    out: list[bool] = []
+    last = -math.inf
+    always = set(always)
+    for i, u in enumerate(units):
+        on = i == 0 or i in always or u.start_s - last >= every_s
+        if on:
+            last = u.start_s
+        out.append(on)
+    return out
+
+
+def unit_lines(units: Sequence[Segment], stamps: Sequence[bool] | None = None) -> tuple[list[str], list[str]]:
+    """(full, continued): each unit's line with its stamp and speaker (a window's first line), and the form it
+    has inside a window: its stamp only where `stamps` says (default: every line), its speaker only when it is
+    not the one of the line above."""
     full = [transcript_line(u) for u in units]
-    cont = [
-        transcript_line(Segment(u.start_s, u.end_s, None, u.text))
-        if i and units[i - 1].speaker == u.speaker
-        else f
-        for i, (u, f) in enumerate(zip(units, full, strict=True))
-    ]
+    cont = []
+    for i, u in enumerate(units):
+        who = f"{u.speaker}: " if u.speaker and not (i and units[i - 1].speaker == u.speaker) else ""
+        on = stamps is None or stamps[i]
+        cont.append(f"[{stamp(u.start_s)}] {who}{u.text}" if on else f"{who}{u.text}")
     return full, cont
 
 
@@ -137,10 +162,7 @@ def window_messages(
     system: str = SYSTEM,
 ) -> list[Message]:
     where = f"part {part} of {parts} " if parts > 1 else ""
-    head = (
-        f"{_about(t)}Transcript {where}({stamp(span[0])} to {stamp(span[1])}). "
-        "Each line starts with [hh:mm:ss], the moment it was said.\n\n"
-    )
+    head = f"{_about(t)}Transcript {where}({stamp(span[0])} to {stamp(span[1])}). {LINES_HEAD}\n\n"
     return [
         {"role": "system", "content": system},
         {"role": "user", "content": head + "\n".join(lines) + "\n\n" + task},
@@ -238,7 +260,7 @@ def ask_messages(passages: Sequence[str], question: str, system: str = SYSTEM) -
 def instruction_texts(system: str, preset: Preset) -> list[str]:
     """Everything Recap says to the model, to recognize it when the model says it back."""
     head = (
-        "Each line starts with [hh:mm:ss], the moment it was said. Notes on the transcript, in order. Each starts "
+        f"{LINES_HEAD} Notes on the transcript, in order. Each starts "
         "with the [hh:mm:ss] where it was said. Key moments, in the speakers' own words."
     )
     return [
