@@ -67,6 +67,32 @@ def invented_quotes(text: str, transcript_words: list[str]) -> list[str]:
     return out
 
 
+_TURN = re.compile(r"^\W*(?:\[[\d:]+\]\W*)?([A-Z][\w'-]*(?: [A-Z][\w'-]*)?)\s*:\s*(.+)$")
+_FIRST_PERSON = re.compile(r"\b(?:i|i'm|i've|me|my|we|our|us|you|your)\b", re.I)
+
+
+def invented_turns(text: str, transcript_words: list[str]) -> list[str]:
+    """Lines written as dialogue, "Name: words" with the words in the first or second person (four or more),
+    that the transcript does not have (fewer than half of them in a run of four it has): a conversation made
+    up, whoever the name is."""
+    have = {tuple(transcript_words[i : i + 4]) for i in range(len(transcript_words) - 3)}
+    out = []
+    for line in text.splitlines():
+        m = _TURN.match(line)
+        if not m or not _FIRST_PERSON.search(m.group(2)):
+            continue
+        ws = _words(m.group(2).replace("’", "'"))
+        if len(ws) < 4:
+            continue
+        covered = [False] * len(ws)
+        for i in range(len(ws) - 3):
+            if tuple(ws[i : i + 4]) in have:
+                covered[i : i + 4] = [True] * 4
+        if 2 * sum(covered) < len(ws):
+            out.append(line)
+    return out
+
+
 def bare_labels(text: str, names: set[str]) -> int:
     """Lines that are a time and a speaker's label with nothing said: "- [00:01:32] Jens:"."""
     n = 0
@@ -125,6 +151,9 @@ def defects(
         "broken_words_in_titles": sum(broken_words(t) for t in titles),
         "late_chapters": sum(1 for c in result.chapters[1:] if c.start_s > result.duration_s - 60),
         "invented_quotes": sum(len(invented_quotes(x, _words(transcript.replace("’", "'")))) for x in texts)
+        if transcript is not None
+        else 0,
+        "invented_turns": sum(len(invented_turns(x, _words(transcript.replace("’", "'")))) for x in texts)
         if transcript is not None
         else 0,
         "bare_labels": sum(bare_labels(x, names) for x in texts),

@@ -254,3 +254,18 @@ def test_broken_words_in_titles_are_counted() -> None:
     assert broken_words("Phase, didn and offset") == 1  # a QMSum keyword title before 2026-12-03
     assert broken_words("Boundaries, mm-hmm and interesting") == 1
     assert broken_words("Why we didn't ship") == 0 and broken_words("Long-term care, seniors") == 0
+
+
+def test_invented_dialogue_is_counted() -> None:
+    from tests.defects import _words, invented_turns
+
+    said = _words("welcome back ladies and gentlemen to another episode of the good thing")
+    text = (
+        "Liam: I'm glad you're enjoying the show, it's a great way to relax.\n"  # nobody said it: counted
+        "- [00:00:21] Stefan: welcome back ladies and gentlemen to another episode\n"  # said: not counted
+        "Summary: The hosts talk about Rust and Go.\n"  # third person: not dialogue
+        "Liam: I agree.\n"  # too short to judge
+    )
+    assert invented_turns(text, said) == [
+        "Liam: I'm glad you're enjoying the show, it's a great way to relax."
+    ]

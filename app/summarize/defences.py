@@ -220,8 +220,9 @@ class Source:
     file than for a 1-hour one). Quotes are rare and short, so the lookups' cost does not show."""
 
     def __init__(self, texts: Iterable[str], speakers: Iterable[str] = ()) -> None:
-        # across segment ends too: a quote may run over two of them
-        self._words = " " + " ".join(w for t in texts for w in words(t)) + " "
+        # across segment ends too: a quote may run over two of them. Joined a segment at a time: a list of every
+        # word on the way to the string cost 5.6 MB at its peak for a 10-hour transcript (tracemalloc)
+        self._words = " " + " ".join(j for t in texts if (j := " ".join(words(t)))) + " "
         self.speakers = {s.casefold() for s in speakers if s}
 
     def _has(self, gram: Sequence[str]) -> bool:
@@ -256,7 +257,49 @@ class Source:
         who = m.group(1).strip().casefold()
         if who in self.speakers or re.fullmatch(r"(spk|speaker)[ _]?\d+", who):
             return m.group(2)
+        if _NAME.fullmatch(m.group(1).strip()) and who not in _LEAD_INS and _SPEECH.search(m.group(2)):
+            # "Liam: I'm glad you're enjoying the show.": a dialogue line under a name nobody here has, in the
+            # first or second person (a summary's own lines are in the third): a turn, held to the transcript
+            return m.group(2)
         return None
+
+
+# A person's name as a dialogue label: one or two capitalized words ("Liam", "Dr Smith", "Mary-Ann O'Neil").
+_NAME = re.compile(r"[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)?")
+# Labels that lead in a summary's own lines rather than name someone speaking.
+_LEAD_INS = frozenset(
+    [
+        "note",
+        "notes",
+        "summary",
+        "title",
+        "quote",
+        "quotes",
+        "key",
+        "points",
+        "takeaway",
+        "takeaways",
+        "tip",
+        "question",
+        "answer",
+        "episode",
+        "part",
+        "chapter",
+        "topic",
+        "topics",
+        "mentioned",
+        "example",
+        "update",
+        "action",
+        "decision",
+        "conclusion",
+        "overview",
+        "intro",
+        "introduction",
+    ]
+)
+# Words of someone speaking for themselves or to the listener.
+_SPEECH = re.compile(r"\b(?:I|I'm|I've|I'll|I'd|me|my|we|we're|we've|our|us|you|you're|your)\b", re.I)
 
 
 def quoted(text: str, inside: bool = False) -> tuple[list[str], bool]:
@@ -298,6 +341,7 @@ class GuardCounts:
         self.quotes += other.quotes
 
 
+_TASK_LABELS = frozenset(["task", "tasks", "instruction", "instructions", "output", "response", "assistant"])
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+|\n")
 _NGRAM_LOOP = 8  # a run of this many words seen three times is a loop, even without a sentence end
 
@@ -341,15 +385,28 @@ class TextGuard:
         self._buf += text
         out = []
         while not self.stop:
-            m = _SENTENCE_END.search(self._buf)
-            if not m:
+            end = self._sentence_end()
+            if end is None:
                 break
-            piece, self._buf = self._buf[: m.end()], self._buf[m.end() :]
+            piece, self._buf = self._buf[:end], self._buf[end:]
             out.append(self._check(piece))
             self.sentences += 1
         if not self.stop and self._run_loops(self._buf):
             self._buf = ""
         return "".join(out)
+
+    def _sentence_end(self) -> int | None:
+        """Where the first whole sentence or line in the buffer ends; None while there is none. A sentence end
+        inside brackets does not count ("Marketing: [Sr. Marketing]" is one piece, so the placeholder check sees
+        the whole bracket), unless the bracket has run on for 160 characters: then it holds no placeholder."""
+        pos = 0
+        while (m := _SENTENCE_END.search(self._buf, pos)) is not None:
+            head = self._buf[: m.end()]
+            opened = head.rfind("[")
+            if m.group() == "\n" or opened <= head.rfind("]") or m.end() - opened > 160:
+                return m.end()
+            pos = m.end()
+        return None
 
     def flush(self) -> str:
         piece, self._buf = self._buf, ""
@@ -394,10 +451,14 @@ class TextGuard:
         if newline:
             self._in_quote = False  # a quotation does not run over a line end
         if head and head.group(1).startswith("#"):
-            # A heading is kept back until something follows it, and dropped if it repeats an earlier one.
+            # A heading is kept back until something follows it, and dropped if it repeats an earlier one or
+            # Recap's instructions ("### Task: write show notes for this episode in Markdown: ...").
             key = tuple(ws)
             if key in self.seen:
                 self.counts.repeats += 1
+                return ""
+            if self.instructions.echoes(body):
+                self.counts.echo += 1
                 return ""
             self.seen.append(key)
             self._pending_heading = body.rstrip() + "\n"  # a lead-in kept back before it is dropped
@@ -406,7 +467,10 @@ class TextGuard:
             return self._emit(drop)
         if at_line_start and newline and not head and re.fullmatch(r"[^:\n]{1,40}:", body.strip()):
             # A lead-in ("Episode 20:", "Key points:") is kept back like a heading: shown only if a line follows
-            # that is not a heading.
+            # that is not a heading. One that labels the model's own task ("Task:", "Response:") never is.
+            if set(ws) <= _TASK_LABELS:
+                self.counts.echo += 1
+                return ""
             self._pending_heading = (self._pending_heading or "") + body.strip() + "\n"
             return ""
         if self.instructions.echoes(body):

@@ -306,3 +306,61 @@ def test_a_lead_in_line_is_shown_only_before_what_it_leads_into() -> None:
     )
     assert clean_text("Key points:\n- one thing\n", INSTRUCTIONS) == "Key points:\n- one thing"
     assert clean_text("The hosts agree.\nIn short:\n", INSTRUCTIONS) == "The hosts agree."
+
+
+def test_recorded_dialogue_under_names_nobody_has_is_dropped() -> None:
+    """SmolLM2's summary of seed 003 with flash attention on (2026-12-04): a conversation between people the
+    episode does not have (its speakers are Stefan and Jens), in the first and second person. A line under such a
+    name is held to the transcript's words like a speaker's; a summary's own lead-ins and third-person lines
+    under a label are not dialogue, and stay."""
+    recorded = (
+        "Liam: I'm glad you're enjoying the show, it's a great way to relax and enjoy your day.\n"
+        "Hannah: Thank you so much for sharing your thoughts, I really appreciate it.\n"
+        "Dave: welcome back ladies and gentlemen to another episode\n"
+        "Mentioned: Rust, Go and the new plugin system.\n"
+        "Summary: The hosts compare Rust and Go.\n"
+        "Takeaway: you should pick the language your team knows.\n"
+    )
+    counts = GuardCounts()
+    out = clean_text(recorded, INSTRUCTIONS, counts, source=TRANSCRIPT)
+    assert out.splitlines() == [
+        "Dave: welcome back ladies and gentlemen to another episode",  # the transcript's words: a real quote
+        "Mentioned: Rust, Go and the new plugin system.",
+        "Summary: The hosts compare Rust and Go.",
+        "Takeaway: you should pick the language your team knows.",  # a lead-in word, not a name
+    ]
+    assert counts.quotes == 2
+
+
+def test_recorded_heading_that_is_the_task_is_dropped() -> None:
+    """SmolLM2's summary of QMSum's Bed002 (2026-12-04): the podcast preset's summary task written back as a
+    heading, between the summary's first paragraph and its bullets."""
+    recorded = (
+        "The new end of Java libraries have made it easy for people to create and edit XML documents.\n\n"
+        "### Task: write show notes for this episode in Markdown: a short paragraph saying what the episode is "
+        'about; then "### Quotes" with up to 3 notable quotes word for word; then "### Mentioned" with the books, '
+        "tools, websites or people recommended, if any.\n"
+        "- [00:00:21] The hosts talk about XML.\n"
+    )
+    counts = GuardCounts()
+    out = clean_text(recorded, INSTRUCTIONS, counts)
+    assert "Task" not in out and "show notes" not in out
+    assert "- [00:00:21] The hosts talk about XML." in out
+    assert counts.echo >= 1
+
+
+def test_recorded_placeholder_with_a_period_inside_is_removed_whole() -> None:
+    """SmolLM2's notes on QMSum's TS3010d (2026-12-04): a bracket with a sentence end inside it, "[Sr. Marketing]",
+    which the sentence splitter used to cut in two, so that neither half looked like a placeholder."""
+    guard = TextGuard(INSTRUCTIONS)
+    out = streamed("- [00:03:15] Marketing: [Sr. Marketing] The remote needs a joystick.\n", guard, step=2)
+    assert out == "- [00:03:15] Marketing: The remote needs a joystick.\n"
+    assert guard.counts.placeholders == 1
+
+
+def test_recorded_task_label_is_not_a_lead_in() -> None:
+    """SmolLM2's summary of QMSum's TS3010d (2026-12-04) began "Task:" then "Situation:" on lines of their own."""
+    counts = GuardCounts()
+    out = clean_text("Task:\nSituation:\nThe team chose a joystick.\n", INSTRUCTIONS, counts)
+    assert out == "Situation:\nThe team chose a joystick."
+    assert counts.echo == 1
