@@ -94,8 +94,8 @@ def resolve_model(explicit: str | None) -> str | None:
 class _Progress:
     """One status line on stderr: redrawn in place on a terminal, one line per stage otherwise."""
 
-    def __init__(self) -> None:
-        self.tty = sys.stderr.isatty()
+    def __init__(self, lines: bool = False) -> None:
+        self.tty = sys.stderr.isatty() and not lines  # lines: one per stage, even on a terminal
         self.last_stage = ""
         self.prefix = ""  # "[3/20] episode.srt: " in a batch
 
@@ -208,63 +208,103 @@ async def _batch(
     loop = asyncio.get_running_loop()
 
     def stop_current() -> None:
-        if current:
-            current[-1].stop()
+        for summarizer in current:
+            summarizer.stop()
 
     with contextlib.suppress(NotImplementedError, RuntimeError):
         loop.add_signal_handler(signal.SIGINT, stop_current)
-    progress = _Progress()
     failed: list[str] = []
-    done = skipped = 0
+    counts = {"done": 0, "skipped": 0}
     taken: set[Path] = set()
     n = len(files)
-    try:
-        for i, f in enumerate(files, 1):
-            name = Path(f).name
-            progress.prefix = f"[{i}/{n}] {name}: " if n > 1 else ""
-            try:
-                t = read_file(f, fps=fps)
-            except TranscriptError as e:
-                failed.append(f"{name}: {e}")
-                _die(str(e))
-                continue
-            target = output_path(out_dir, f, fmt, taken) if out_dir else None
-            summarizer = Summarizer(engine, options, store=None if force else store)
-            current.append(summarizer)
-            stream = target is None and fmt == "markdown"
+    at_once = await _files_at_once(engine, n, out_dir)
+
+    async def one(i: int, f: str, progress: _Progress) -> int:
+        """File i of the batch, start to end: read, summarized, written; EXIT_INTERRUPTED when stopped."""
+        name = Path(f).name
+        progress.prefix = f"[{i}/{n}] {name}: " if n > 1 else ""
+        try:
+            t = read_file(f, fps=fps)
+        except TranscriptError as e:
+            failed.append(f"{name}: {e}")
+            _die(str(e))
+            return EXIT_FAILED
+        target = output_path(out_dir, f, fmt, taken) if out_dir else None
+        summarizer = Summarizer(engine, options, store=None if force else store)
+        current.append(summarizer)
+        stream = target is None and fmt == "markdown"
+        try:
             code, result = await _summarize_one(summarizer, t, progress, stream)
-            if code == EXIT_INTERRUPTED:
-                return code
-            if code != EXIT_OK or result is None:
-                failed.append(f"{name}: not summarized")
-                continue
-            if not force and summarizer.from_store and target is not None and target.exists():
-                skipped += 1
-                print(
-                    f"recap: {progress.prefix}already done ({target.name}); --force to redo", file=sys.stderr
-                )
-                continue
-            try:
-                text = "" if stream else render(result, fmt)  # type: ignore[arg-type]
-            except ExportError as e:
-                failed.append(f"{name}: {e}")
-                _die(f"{name}: {e}")
-                continue
-            if target is not None:
-                write_atomically(target, text)
-                print(f"recap: {progress.prefix}wrote {target}", file=sys.stderr)
-            elif not stream:
-                sys.stdout.write(text)
-                sys.stdout.flush()
-            done += 1
+        finally:
+            current.remove(summarizer)
+        if code == EXIT_INTERRUPTED:
+            return code
+        if code != EXIT_OK or result is None:
+            failed.append(f"{name}: not summarized")
+            return EXIT_FAILED
+        if not force and summarizer.from_store and target is not None and target.exists():
+            counts["skipped"] += 1
+            print(f"recap: {progress.prefix}already done ({target.name}); --force to redo", file=sys.stderr)
+            return EXIT_OK
+        try:
+            text = "" if stream else render(result, fmt)  # type: ignore[arg-type]
+        except ExportError as e:
+            failed.append(f"{name}: {e}")
+            _die(f"{name}: {e}")
+            return EXIT_FAILED
+        if target is not None:
+            write_atomically(target, text)
+            print(f"recap: {progress.prefix}wrote {target}", file=sys.stderr)
+        elif not stream:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        counts["done"] += 1
+        return EXIT_OK
+
+    try:
+        if at_once <= 1:
+            progress = _Progress()
+            for i, f in enumerate(files, 1):
+                if await one(i, f, progress) == EXIT_INTERRUPTED:
+                    return EXIT_INTERRUPTED
+        else:
+            # A model server with several slots: that many files at once, so that the slots a file leaves idle
+            # (its last windows, its summary) serve the next files. The engine sends no more than its slots at
+            # a time; each file's progress is a line per stage (several bars cannot share one terminal line).
+            gate = asyncio.Semaphore(at_once)
+
+            async def in_turn(i: int, f: str) -> int:
+                async with gate:
+                    return await one(i, f, _Progress(lines=True))
+
+            codes = await asyncio.gather(*(in_turn(i, f) for i, f in enumerate(files, 1)))
+            if EXIT_INTERRUPTED in codes:
+                return EXIT_INTERRUPTED
     finally:
         await engine.close()
         store.close()
     if n > 1:
-        print(f"recap: {done} written, {skipped} already done, {len(failed)} failed", file=sys.stderr)
+        print(
+            f"recap: {counts['done']} written, {counts['skipped']} already done, {len(failed)} failed",
+            file=sys.stderr,
+        )
         for line in failed:
             print(f"recap: failed: {line}", file=sys.stderr)
     return EXIT_FAILED if failed else EXIT_OK
+
+
+async def _files_at_once(engine: object, n: int, out_dir: Path | None) -> int:
+    """How many files of a batch to summarize at once: one, but for a batch written to a folder on a model server
+    with several slots (known once the server has said what it serves), as many as it has slots."""
+    from .engine import EngineError
+
+    if n < 2 or out_dir is None or not hasattr(engine, "slots"):
+        return 1
+    try:
+        await engine.load()  # type: ignore[attr-defined]
+    except EngineError:
+        return 1  # each file says why, as in a batch in turn
+    return min(n, int(engine.slots))
 
 
 def _options(a: argparse.Namespace) -> Options:

@@ -214,3 +214,41 @@ def test_ask_answers_from_the_transcript_and_says_what_it_read(tiny_model: Path)
     assert r.returncode == 2 and "question is empty" in r.stderr
     r = recap("ask", str(DATA / "premiere.txt"), "Why?")
     assert r.returncode == 2 and "no model" in r.stderr
+
+
+def test_a_batch_on_a_model_server_uses_its_slots_across_files(tmp_path: Path, tiny_model: Path) -> None:
+    """Four short transcripts, each one window (its requests one after the other: nothing within a file to read
+    at once), on the paced stand-in server (tests/standin_server.py, named as one) with one slot and with two.
+    With two, two files are summarized at once: the slots the one leaves idle serve the other. Never more
+    requests than slots at a time, and every file's output is the one a batch in turn writes."""
+    from tests.standin_server import TOPICS, PacedServer
+
+    src = tmp_path / "episodes"
+    src.mkdir()
+    for k in range(4):
+        (src / f"episode-{k}.txt").write_text(
+            "\n".join(
+                f"{'Ann' if i % 3 else 'Ben'}: we talk about {TOPICS[(k + i // 12) % 10]} today, line {i}."
+                for i in range(24)
+            )
+        )
+    outputs, seconds, peaks = {}, {}, {}
+    for slots in (1, 2):
+        out = tmp_path / f"out-{slots}"
+        with PacedServer(tiny_model, slots, gen_tps=50.0) as server:
+            r = recap("summarize", str(src), "--server", server.url, "--out", str(out), "--format", "json")
+            assert r.returncode == 0, r.stderr[-3000:]
+            assert "4 written, 0 already done, 0 failed" in r.stderr
+            served = list(server.served)
+            seconds[slots] = max(s.ended for s in served) - min(s.started for s in served)
+            peaks[slots] = server.peak
+        outputs[slots] = {
+            f.name: {
+                k: v for k, v in json.loads(f.read_text()).items() if k not in ("stats", "created", "model")
+            }
+            for f in sorted(out.glob("*.json"))
+        }
+    print("batch seconds by slots:", {n: round(s, 2) for n, s in seconds.items()})
+    assert len(outputs[1]) == 4 and outputs[2] == outputs[1]
+    assert peaks == {1: 1, 2: 2}
+    assert seconds[1] / seconds[2] >= 1.5, seconds

@@ -8,7 +8,10 @@ Off unless the user points Recap at a server; Recap itself never contacts anythi
   Not httpx's async client: its anyio cancel scopes break under qasync, the loop the window runs on.
 - Several requests at once: a server with several slots (llama-server's `--parallel`, reported as `total_slots`
   by `/props`) answers that many requests at the same time; `slots` says how many (the user's setting, else what
-  the server reports, else 1) and the pipeline reads that many windows at once. Each request has its own state
+  the server reports, else 1) and the pipeline reads that many windows at once. The engine sends no more than
+  `slots` at a time, whoever asks (`_gate`): a batch of files run at once shares the slots, and a request beyond
+  them waits here rather than in the server's queue, where a slot's budget is no longer ours to plan. Each request
+  has its own state
   (`_Request`: its response, its stop flag, how it ended), and `last_stats` is the last request *of the asyncio
   task asking* (a context variable), so concurrent requests never see each other's figures.
 - Stopping: `stop()` ends every request in flight: each one's stream fails with GenerationCancelled on the loop at
@@ -107,6 +110,7 @@ class OpenAIEngine:
         self._server_slots: int | None = None  # `total_slots` of /props, once loaded
         self._tokenize: str | None = None  # which tokenize endpoint works, once known
         self._requests: set[_Request] = set()  # in flight (loop thread); stop() ends them all
+        self._gate: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None  # `slots` at a time
         # The figures of the last request made by the asyncio task that asks (one variable per engine: there are
         # one or two engines in a session, so the contexts that hold it stay few).
         self._last: contextvars.ContextVar[RequestStats | None] = contextvars.ContextVar(
@@ -229,6 +233,13 @@ class OpenAIEngine:
     def last_stats(self, stats: RequestStats) -> None:
         self._last.set(stats)
 
+    def _slot(self) -> asyncio.Semaphore:
+        """The semaphore of `slots` requests sent at once, on the running loop (made anew on another loop)."""
+        loop = asyncio.get_running_loop()
+        if self._gate is None or self._gate[0] is not loop:
+            self._gate = (loop, asyncio.Semaphore(self.slots))
+        return self._gate[1]
+
     def _set_phase(self) -> None:
         phases = {r.phase for r in self._requests}
         self.phase = "generating" if "generating" in phases else "prompt" if phases else "idle"
@@ -259,6 +270,7 @@ class OpenAIEngine:
         prompt = 0
         generated = 0
         finished = False
+        holding: list[asyncio.Semaphore] = []
         try:
             prompt = await self.count_prompt(messages)
             if req.stopped.is_set():
@@ -276,6 +288,11 @@ class OpenAIEngine:
                 body["grammar"] = grammar
             pieces: Channel[str] = Channel()
             req.pieces = pieces
+            slot = self._slot()
+            await slot.acquire()  # a free slot; released when this request ends, however it ends
+            holding.append(slot)
+            if req.stopped.is_set():
+                raise GenerationCancelled()
 
             def work() -> None:
                 try:
@@ -308,6 +325,8 @@ class OpenAIEngine:
         finally:
             if not finished and not req.stopped.is_set():
                 req.stop()  # the consumer left early (closed the stream): end this request, and only this one
+            for slot in holding:
+                slot.release()
             self._requests.discard(req)
             self._set_phase()
             self.last_stats = RequestStats(
