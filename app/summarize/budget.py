@@ -21,15 +21,21 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Measured:
+    """A transcript's prompt lines, counted. The lines themselves are not kept: a window's are made when it is
+    read (`lines`), so a long transcript is held once, as its units, rather than three times over."""
+
     units: list[Segment]  # prompt lines: runs of one speaker's segments (prompts.group_segments)
-    full: list[str]  # each unit's line with its speaker
-    cont: list[str]  # without the speaker when it is the line above's
-    line_tokens: list[int]  # tokens of each `cont` line, newline included
-    label: int  # the most a window's first line (full form) costs over its `cont` form
+    line_tokens: list[int]  # tokens of each line in its window form (prompts.unit_line), newline included
+    label: int  # the most a window's first line (full form) costs over its window form
     transcript_tokens: (
         int  # the transcript's content ("Speaker: text"), without Recap's timestamps and instructions
     )
-    stamps: list[bool]  # which `cont` lines carry their [hh:mm:ss] (prompts.stamped)
+    stamps: list[bool]  # which lines carry their [hh:mm:ss] (prompts.stamped)
+
+    def lines(self, first: int, stop: int) -> list[str]:
+        """The lines of a window of units first..stop: its first in full, stamp and speaker, the rest in their
+        window form."""
+        return [prompts.unit_line(self.units, i, self.stamps, full=i == first) for i in range(first, stop)]
 
     def starts(self, first: int, stop: int) -> dict[str, float]:
         """The stamps a window of units first..stop shows (its first line always has one) -> their exact starts:
@@ -39,18 +45,29 @@ class Measured:
         )
 
 
+COUNT_CHUNK = 512  # lines counted per call: the lists of a 10-hour transcript's lines never exist at once
+
+
 async def measure(
     model: TextModel, t: Transcript, units: list[Segment] | None = None, stamps: list[bool] | None = None
 ) -> Measured:
     """The prompt lines of `units` (default: prompts.group_segments) with `stamps` (default: every line), counted."""
     units = prompts.group_segments(t.segments) if units is None else units
     stamps = [True] * len(units) if stamps is None else stamps
-    full, cont = prompts.unit_lines(units, stamps)
-    full_tokens = await model.count_tokens(full)
-    line_tokens = [n + 1 for n in await model.count_tokens(cont)]  # +1: the newline between lines
-    label = max((f + 1 - c for f, c in zip(full_tokens, line_tokens, strict=True)), default=0)
-    content = [f"{s.speaker}: {s.text}" if s.speaker else s.text for s in t.segments]
-    return Measured(units, full, cont, line_tokens, label, sum(await model.count_tokens(content)), stamps)
+    line_tokens: list[int] = []
+    label = 0
+    for a in range(0, len(units), COUNT_CHUNK):
+        at = range(a, min(a + COUNT_CHUNK, len(units)))
+        cont = await model.count_tokens([prompts.unit_line(units, i, stamps) for i in at])
+        full = await model.count_tokens([prompts.unit_line(units, i, full=True) for i in at])
+        line_tokens += [n + 1 for n in cont]  # +1: the newline between lines
+        label = max(label, *(f - c for f, c in zip(full, cont, strict=True)))
+    content = 0
+    segs = t.segments
+    for a in range(0, len(segs), COUNT_CHUNK):
+        texts = [f"{s.speaker}: {s.text}" if s.speaker else s.text for s in segs[a : a + COUNT_CHUNK]]
+        content += sum(await model.count_tokens(texts))
+    return Measured(units, line_tokens, label, content, stamps)
 
 
 async def window_budget(

@@ -303,7 +303,7 @@ class Summarizer:
         me = st.measured
         assert me is not None
         units = me.units[w.first : w.stop]
-        return [me.full[w.first], *me.cont[w.first + 1 : w.stop]], (units[0].start_s, units[-1].end_s)
+        return me.lines(w.first, w.stop), (units[0].start_s, units[-1].end_s)
 
     def _offer(self, st: RunState, w: Window, chapter_text: str) -> Iterator[Event]:
         """The window's `[stamp] Title` lines offered to the chapter list, in order; ChapterFound for each kept."""

@@ -63,7 +63,7 @@ def group_segments(
             or s.end_s - first.start_s > max_s
             or words + n > max_words
         ):
-            units.append(Segment(first.start_s, end, first.speaker, " ".join(texts)))
+            units.append(_unit(first, end, texts))
             first = None
         if first is None:
             first, texts, words = s, [], 0
@@ -71,8 +71,16 @@ def group_segments(
         words += n
         end = max(end, s.end_s) if texts[:-1] else s.end_s
     if first is not None:
-        units.append(Segment(first.start_s, end, first.speaker, " ".join(texts)))
+        units.append(_unit(first, end, texts))
     return units
+
+
+def _unit(first: Segment, end: float, texts: list[str]) -> Segment:
+    """A unit from its first segment: that segment itself when it is the whole unit (no second copy of a
+    transcript whose every turn is one segment), else a new one over the run."""
+    if len(texts) == 1 and end == first.end_s:
+        return first
+    return Segment(first.start_s, end, first.speaker, " ".join(texts))
 
 
 _BACKCHANNEL = frozenset(
@@ -130,17 +138,24 @@ def stamped(units: Sequence[Segment], every_s: float, always: Collection[int] = 
     return out
 
 
+def unit_line(
+    units: Sequence[Segment], i: int, stamps: Sequence[bool] | None = None, full: bool = False
+) -> str:
+    """Unit i's prompt line. `full`: with its stamp and speaker (a window's first line); else the form it has
+    inside a window: its stamp only where `stamps` says (default: every line), its speaker only when it is not the
+    one of the line above."""
+    u = units[i]
+    if full:
+        return transcript_line(u)
+    who = f"{u.speaker}: " if u.speaker and not (i and units[i - 1].speaker == u.speaker) else ""
+    on = stamps is None or stamps[i]
+    return f"[{stamp(u.start_s)}] {who}{u.text}" if on else f"{who}{u.text}"
+
+
 def unit_lines(units: Sequence[Segment], stamps: Sequence[bool] | None = None) -> tuple[list[str], list[str]]:
-    """(full, continued): each unit's line with its stamp and speaker (a window's first line), and the form it
-    has inside a window: its stamp only where `stamps` says (default: every line), its speaker only when it is
-    not the one of the line above."""
-    full = [transcript_line(u) for u in units]
-    cont = []
-    for i, u in enumerate(units):
-        who = f"{u.speaker}: " if u.speaker and not (i and units[i - 1].speaker == u.speaker) else ""
-        on = stamps is None or stamps[i]
-        cont.append(f"[{stamp(u.start_s)}] {who}{u.text}" if on else f"{who}{u.text}")
-    return full, cont
+    """(full, continued): every unit's line in both forms (unit_line)."""
+    full = [unit_line(units, i, full=True) for i in range(len(units))]
+    return full, [unit_line(units, i, stamps) for i in range(len(units))]
 
 
 def _about(t: Transcript) -> str:
