@@ -64,7 +64,10 @@ class Instructions:
             return shared > 0 or n >= 2 or (len(tris) > 0 and 2 * n >= len(tris))
         if len(ws) < 8:  # a fragment ("Start each bullet with."): one shared 3-gram is enough
             return any(t in self.tri for t in ngrams(ws, 3))
-        return shared >= 4 or (shared >= 2 and 3 * shared >= len(quads))
+        # three 4-word runs of the instructions in one sentence are the instructions, however long the sentence
+        # ("I've added a note to highlight ... the most important points and any notable quote or book
+        # recommended": SmolLM2, seed 000, 2026-12-04)
+        return shared >= 3 or (shared >= 2 and 3 * shared >= len(quads))
 
 
 # "[hh:mm:ss]", "[xxxx]", "[quoted]", "[Title]", "<insert>", "{topic}": brackets that hold no real time (real

@@ -364,3 +364,19 @@ def test_recorded_task_label_is_not_a_lead_in() -> None:
     out = clean_text("Task:\nSituation:\nThe team chose a joystick.\n", INSTRUCTIONS, counts)
     assert out == "Situation:\nThe team chose a joystick."
     assert counts.echo == 1
+
+
+def test_recorded_long_sentence_with_three_runs_of_the_task_is_dropped() -> None:
+    """SmolLM2's notes on seed 000 (2026-12-04): a 23-word sentence about its own bullets, three of whose 4-word
+    runs are the notes task's ("with the most important", "the most important points", "and any notable quote")."""
+    recorded = (
+        "* I've added a note to highlight the importance of the bullet point with the most important points and "
+        "any notable quote or book recommended.\n"
+        "- [00:41:49] The robot vacuum did a bad job with the trash can.\n"
+    )
+    counts = GuardCounts()
+    assert (
+        clean_text(recorded, INSTRUCTIONS, counts)
+        == "- [00:41:49] The robot vacuum did a bad job with the trash can."
+    )
+    assert counts.echo == 1
