@@ -5,7 +5,8 @@ What is still to do lives in a small JSON file in the user data folder (the path
 atomically whenever that list changes, so that a restart (or a crash) picks it up again. Finished results live in
 the results store (app/summarize/store.py), not here.
 
-The queue runner (app/ui/queue_runner.py) runs the pipeline for the jobs in turn; widgets only show them.
+The queue runner (app/ui/queue_runner.py) runs the pipeline for the jobs (one at a time, or as many as a model
+server answers at once); widgets only show them.
 """
 
 from __future__ import annotations
@@ -92,6 +93,17 @@ class Job:
         self.state, self.error, self.stage = JobState.WAITING, None, ""
         self.chapters, self.summary, self.result, self.notices, self.run = [], "", None, [], None
         self.notes_part = None
+
+
+def combined_progress(items: list[tuple[str, str, float, float | None]]) -> tuple[str, float, float | None]:
+    """Several files running at once (name, stage, fraction done, seconds left) as one progress line: how many
+    and how far each is; the fraction is their mean, the time left the longest (unknown while one is unknown)."""
+    text = f"{len(items)} files at once: " + ", ".join(
+        f"{name} {round(f * 100)} %" for name, _, f, _ in items
+    )
+    fraction = sum(f for _, _, f, _ in items) / max(1, len(items))
+    etas = [e for *_, e in items]
+    return text, fraction, None if any(e is None for e in etas) else max(e for e in etas if e is not None)
 
 
 def queue_path() -> Path:

@@ -35,13 +35,14 @@ needs_seeds = pytest.mark.skipif(
 def run_until(loop: asyncio.AbstractEventLoop, predicate: Callable[[], bool], timeout: float = 30.0) -> float:
     """Process Qt events (and with them the qasync loop's callbacks) until predicate() is true.
     Returns the seconds it took; fails the test on timeout."""
-    from PySide6.QtTest import QTest
+    from PySide6.QtCore import QCoreApplication, QEventLoop
 
     start = time.perf_counter()
     while not predicate():
         if time.perf_counter() - start > timeout:
             raise AssertionError(f"condition not reached within {timeout} s")
-        QTest.qWait(2)
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 2)
+        time.sleep(0.001)
     return time.perf_counter() - start
 
 

@@ -269,6 +269,23 @@ def topic_transcript(minutes: int) -> Transcript:
     )
 
 
+def episode_files(folder: Path, n: int) -> list[Path]:
+    """n short transcripts of one window each (their requests come one after the other: nothing within a file to
+    read at once), each on its own topics: a batch whose speed-up on slots can only come from files at once."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for k in range(n):
+        p = folder / f"episode-{k}.txt"
+        p.write_text(
+            "\n".join(
+                f"{'Ann' if i % 3 else 'Ben'}: we talk about {TOPICS[(k + i // 12) % 10]} today, line {i}."
+                for i in range(24)
+            )
+        )
+        paths.append(p)
+    return paths
+
+
 OPTIONS = Options(window_tokens=1200, notes_max_tokens=32, summary_max_tokens=32, use_grammar=False)
 
 

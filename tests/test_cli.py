@@ -221,17 +221,10 @@ def test_a_batch_on_a_model_server_uses_its_slots_across_files(tmp_path: Path, t
     at once), on the paced stand-in server (tests/standin_server.py, named as one) with one slot and with two.
     With two, two files are summarized at once: the slots the one leaves idle serve the other. Never more
     requests than slots at a time, and every file's output is the one a batch in turn writes."""
-    from tests.standin_server import TOPICS, PacedServer
+    from tests.standin_server import PacedServer, episode_files
 
     src = tmp_path / "episodes"
-    src.mkdir()
-    for k in range(4):
-        (src / f"episode-{k}.txt").write_text(
-            "\n".join(
-                f"{'Ann' if i % 3 else 'Ben'}: we talk about {TOPICS[(k + i // 12) % 10]} today, line {i}."
-                for i in range(24)
-            )
-        )
+    episode_files(src, 4)
     outputs, seconds, peaks = {}, {}, {}
     for slots in (1, 2):
         out = tmp_path / f"out-{slots}"

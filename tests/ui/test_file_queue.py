@@ -39,7 +39,7 @@ def test_queue_reorder_pause_and_resume_after_a_restart(
     w.commands.pause.trigger()  # paused before anything runs
     assert w.paused
     drop(w, *files)
-    assert [i.state for i in w.jobs.jobs] == ["waiting"] * 3 and w.runner.running is None
+    assert [i.state for i in w.jobs.jobs] == ["waiting"] * 3 and not w.runner.active
     assert "Paused" in w.file_list.item(0).text()
     # reorder with the keyboard: the third file to the top
     w.file_list.setCurrentRow(2)

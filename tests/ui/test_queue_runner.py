@@ -158,3 +158,87 @@ def test_runner_stop_shows_at_once_and_the_partial_result_follows(aloop, slow_mo
     assert job.result is not None and "Partial result" in job.result.notes[0]
     assert ("finished", "stopped") in events and second.transcript is None  # the line stopped with it
     run_coro(aloop, engine.close())
+
+
+def _run_queue_on_server(aloop, server, files: list[Path]) -> tuple[dict[str, object], dict[str, int]]:  # noqa: ANN001
+    """The runner on the stand-in server until its queue is done: each file's chapters and summary, and the
+    most jobs that were running at once and progress lines that summed several up."""
+    from app.engine.openai_engine import OpenAIEngine
+    from app.jobs import JobQueue
+    from app.ui.queue_runner import QueueRunner
+    from tests.standin_server import OPTIONS
+
+    engine = OpenAIEngine(server.url)
+    queue = JobQueue(save=None)
+    runner = QueueRunner(aloop, queue, lambda: engine, lambda: OPTIONS, lambda: None)
+    seen = {"running": 0, "summed": 0}
+
+    def changed(*_: object) -> None:
+        seen["running"] = max(seen["running"], sum(j.state == "running" for j in queue.jobs))
+
+    runner.jobChanged.connect(changed)
+    runner.progress.connect(lambda text, *_: seen.update(summed=seen["summed"] + ("files at once" in text)))
+    queue.add([str(f) for f in files])
+    runner.start()
+    run_until(aloop, lambda: runner.task is None and all(j.finished for j in queue.jobs), timeout=120)
+    run_coro(aloop, engine.close())
+    assert [j.state for j in queue.jobs] == ["done"] * len(files)
+    out = {
+        j.name: ([(c.start_s, c.title) for c in j.result.chapters], j.result.summary)
+        for j in queue.jobs
+        if j.result is not None
+    }
+    return out, seen
+
+
+def test_the_queue_on_a_model_server_runs_as_many_files_as_it_has_slots(aloop, tiny_model, tmp_path) -> None:  # noqa: ANN001
+    """The window's queue, like `recap summarize` on a folder: four one-window files on the paced stand-in server
+    (tests/standin_server.py, named as one) with one slot and with two. With two, two files run at once (the
+    progress line sums them up), never more requests than slots, the same results, and the queue done in
+    clearly less time; with one, one file at a time as on a local model."""
+    from tests.standin_server import PacedServer, episode_files
+
+    files = episode_files(tmp_path / "episodes", 4)
+    results, seen, seconds, peaks = {}, {}, {}, {}
+    for slots in (1, 2):
+        with PacedServer(tiny_model, slots, gen_tps=50.0) as server:
+            results[slots], seen[slots] = _run_queue_on_server(aloop, server, files)
+            served = list(server.served)
+            seconds[slots] = max(s.ended for s in served) - min(s.started for s in served)
+            peaks[slots] = server.peak
+    print("queue seconds by slots:", {n: round(s, 2) for n, s in seconds.items()})
+    assert len(results[1]) == 4 and results[2] == results[1]
+    assert peaks == {1: 1, 2: 2}
+    assert seen[1] == {"running": 1, "summed": 0}
+    assert seen[2]["running"] == 2 and seen[2]["summed"] > 0
+    assert seconds[1] / seconds[2] >= 1.6, seconds
+
+
+def test_stop_ends_every_file_running_on_a_server_at_once(aloop, tiny_model, tmp_path) -> None:  # noqa: ANN001
+    """Two files writing at once on two slots, slowly enough that neither ends by itself: Stop shows both as
+    stopped when it returns, the third file never starts, and the runner and every request end within 200 ms."""
+    from app.engine.openai_engine import OpenAIEngine
+    from app.jobs import JobQueue
+    from app.ui.queue_runner import QueueRunner
+    from tests.standin_server import OPTIONS, PacedServer, episode_files
+
+    files = episode_files(tmp_path / "episodes", 3)
+    with PacedServer(tiny_model, 2, gen_tps=20.0, answer_tokens=10_000) as server:
+        engine = OpenAIEngine(server.url)
+        queue = JobQueue(save=None)
+        runner = QueueRunner(aloop, queue, lambda: engine, lambda: OPTIONS, lambda: None)
+        ended: list[str] = []
+        runner.jobFinished.connect(lambda job: ended.append(job.name))
+        queue.add([str(f) for f in files])
+        runner.start()
+        run_until(aloop, lambda: server.generating() == 2, timeout=60)
+        assert [j.state for j in queue.jobs] == ["running", "running", "waiting"]
+        t0 = time.perf_counter()
+        runner.stop()
+        assert [j.state for j in queue.jobs] == ["stopped"] * 3 and not runner.busy
+        run_until(aloop, lambda: runner.task is None and not server.active, timeout=5)
+        took = time.perf_counter() - t0
+        run_coro(aloop, engine.close())
+        assert all(s.how == "client gone" for s in server.served if s.generated)
+    assert took < 0.2, f"Stop took {took:.3f} s"
+    assert sorted(ended) == ["episode-0.txt", "episode-1.txt"]  # both runs ended through the pipeline's Stop
