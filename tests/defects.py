@@ -116,6 +116,25 @@ def broken_words(title: str) -> int:
     return len(_BROKEN.findall(title))
 
 
+_COMMON = frozenset(
+    "about after also another because been before being between could does each even from have here into just "
+    "like make many more most much must only other over same should some such than that their them then there "
+    "these they this those through very what when where which while will with would your".split()
+)
+
+
+def invented_titles(titles: Iterable[str], transcript_words: list[str]) -> list[str]:
+    """Titles more than half of whose words of four letters or more (but the commonest English ones) begin, in
+    their first five letters, like no word of the transcript: a topic nobody spoke of ("The ethics of AI")."""
+    said = {w[:5] for w in transcript_words}
+    out = []
+    for t in titles:
+        ws = [w for w in _words(t) if len(w) >= 4 and w not in _COMMON]
+        if ws and 2 * sum(w[:5] not in said for w in ws) > len(ws):
+            out.append(t)
+    return out
+
+
 def defects(
     result: Any, speakers: Iterable[str], instruction_texts: Iterable[str], transcript: str | None = None
 ) -> dict[str, int]:
@@ -154,6 +173,9 @@ def defects(
         if transcript is not None
         else 0,
         "invented_turns": sum(len(invented_turns(x, _words(transcript.replace("’", "'")))) for x in texts)
+        if transcript is not None
+        else 0,
+        "invented_titles": len(invented_titles(titles, _words(transcript.replace("’", "'"))))
         if transcript is not None
         else 0,
         "bare_labels": sum(bare_labels(x, names) for x in texts),

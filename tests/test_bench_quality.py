@@ -269,3 +269,16 @@ def test_invented_dialogue_is_counted() -> None:
     assert invented_turns(text, said) == [
         "Liam: I'm glad you're enjoying the show, it's a great way to relax."
     ]
+
+
+def test_titles_of_words_nobody_said_are_counted() -> None:
+    from tests.defects import _words, invented_titles
+
+    said = _words("we store the data in an XML format, and the belief net reads the intention of the user")
+    titles = [
+        "The topic of how to make a pizza",  # SmolLM2 on QMSum's Bed002 (2026-12-04): counted
+        "The ethics of AI",  # counted
+        "Storing data in XML",  # "stori" is not "store", but "data" is said: one of two, not counted
+        "The belief net and intentions",  # said
+    ]
+    assert invented_titles(titles, said) == ["The topic of how to make a pizza", "The ethics of AI"]

@@ -6,8 +6,11 @@ placing boundaries itself did worse than evenly spaced chapters. The older way, 
 Title` lines under a grammar of the window's real starts, stays as `Options.chapters = "model"` for comparison.
 
 Titles: the model is asked per chapter, about that chapter's own words, in one short request. Every title goes
-through defences.title_problem; an unusable one is asked again once, more simply, and if that fails too the title
-is made from the chapter's keywords. Nothing is dropped silently: every replacement is counted.
+through defences.title_problem, and (when the titles are written in the transcript's language) must be made of the
+transcript's words: a title whose distinctive words nobody said is invented (SmolLM2 titled a part of a meeting on
+a navigation system "The topic of how to make a pizza" and another "The ethics of AI"). An unusable one is asked
+again once, more simply, and if that fails too the title is made from the chapter's keywords. Nothing is dropped
+silently: every replacement is counted.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from ..transcript import Segment
 from . import prompts
 from .chapters import MAX_TITLE, clean_title
 from .defences import Instructions, keyword_title, title_problem
+from .language import STOPWORDS
 from .topics import chapter_count, cohesion_shifts, keywords, pick_shifts, title_stems
 
 Ask = Callable[[list[dict[str, str]], int, str | None], Awaitable[str]]
@@ -36,6 +40,26 @@ TITLE_GRAMMAR = (
 )
 
 
+# never distinctive, however rare in a transcript (a short one may not say "the")
+_FUNCTION_WORDS = frozenset(w for ws in STOPWORDS.values() for w in ws)
+_WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
+_ENDING = re.compile(r"(?:ations?|ings?|ies|ied|ed|es|s|ly)$")
+
+
+def roots(text: str) -> list[str]:
+    """Words as the grounding check looks for them, as the beginning of a word of the transcript: without a
+    common ending and a final e ("storing" finds "store", "limitations" "limited", "intentions" "intention");
+    function words are left out."""
+    out = []
+    for w in _WORD.findall(text.lower()):
+        if w in _FUNCTION_WORDS:
+            continue
+        r = _ENDING.sub("", w)
+        w = r if len(r) >= 3 else w
+        out.append(w.rstrip("e") if len(w) > 3 else w)
+    return out
+
+
 @dataclass
 class TitleCounts:
     echo: int = 0
@@ -44,13 +68,22 @@ class TitleCounts:
     placeholder: int = 0
     duplicate: int = 0
     empty: int = 0
+    invented: int = 0  # its distinctive words are not the transcript's
     retried: int = 0
     salvaged: int = 0  # an unusable answer whose subject could be used ("This is a joke about X" -> "X")
     from_keywords: int = 0
     reasons: list[str] = field(default_factory=list)
 
     def problems(self) -> int:
-        return self.echo + self.speaker + self.filler + self.placeholder + self.duplicate + self.empty
+        return (
+            self.echo
+            + self.speaker
+            + self.filler
+            + self.placeholder
+            + self.duplicate
+            + self.empty
+            + self.invented
+        )
 
 
 def plan_starts(
@@ -73,7 +106,10 @@ class Titler:
         system: str,
         speakers: Sequence[str],
         use_grammar: bool = True,
+        said: Callable[[str], bool] | None = None,
     ) -> None:
+        """`said`: whether a word of the transcript begins so (`Source.begins_a_word`), when the titles are asked
+        in the transcript's own language and so can be held to its words (None: they are not)."""
         self.units = units
         self.starts = list(starts)
         self.instructions = instructions
@@ -85,6 +121,17 @@ class Titler:
         self._df: Counter[str] = Counter()
         for u in units:
             self._df.update(set(title_stems(u.text)))
+        self.said = said
+
+    def invented(self, title: str) -> bool:
+        """Whether a title is not made of the transcript's words: two or more of its words (`roots`: function
+        words aside), or every one, occur nowhere in it ("The topic of how to make a pizza", "The ethics of AI").
+        One unknown word among known ones is let through ("Recruiting subjects for the experiment")."""
+        if self.said is None:
+            return False
+        distinctive = roots(title)
+        foreign = sum(not self.said(w) for w in distinctive)
+        return foreign >= 2 or (foreign >= 1 and foreign == len(distinctive))
 
     def span(self, k: int) -> tuple[int, int]:
         """Unit range of chapter k."""
@@ -115,9 +162,12 @@ class Titler:
         """The answer as a title, and its problem (None: it can be shown) after the titles `before` (by default
         those shown so far)."""
         t = clean_title(_unwrap(title))
-        return t, title_problem(
+        problem = title_problem(
             t, self.instructions, self.titles if before is None else before, self.speakers
         )
+        if problem is None and self.invented(t):
+            problem = "invented"
+        return t, problem
 
     def first_request(self, k: int) -> list[dict[str, str]]:
         """The request for chapter k's title."""

@@ -249,6 +249,10 @@ class Source:
                 covered[i : i + 4] = [True] * 4
         return 2 * sum(covered) >= len(ws)
 
+    def begins_a_word(self, start: str) -> bool:
+        """Whether a word of the transcript begins with `start` (lower case)."""
+        return f" {start}" in self._words
+
     def turn(self, text: str) -> str | None:
         """What follows a speaker's label at the start of `text` ("Jens: ...", "SPEAKER_01: ..."): the transcript's
         own form for what someone said, so it is held to what they said. None when there is no such label."""

@@ -134,4 +134,5 @@ def _title_kinds(tc: Any) -> dict[str, int]:
         "a placeholder": tc.placeholder,
         "a duplicate": tc.duplicate,
         "empty": tc.empty,
+        "made of words nobody said": tc.invented,
     }

@@ -8,6 +8,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..transcript import Transcript
 
 STOPWORDS: dict[str, set[str]] = {
     "English": set(
@@ -257,3 +261,12 @@ def detect(texts: Iterable[str], max_words: int = 20000) -> str | None:
     if scores[best] < 0.12 or ranked[0] < 1.3 * ranked[1]:
         return None  # not clearly any of them
     return best
+
+
+def in_own_language(language: str | None, transcript: Transcript) -> bool:
+    """Whether output asked for in `language` (None: the transcript's own) is in the transcript's language, so
+    that its words can be compared with the transcript's."""
+    if not language:
+        return True
+    own = detect(s.text for s in transcript.segments)
+    return own is not None and own.casefold() == language.casefold()

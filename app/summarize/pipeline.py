@@ -53,7 +53,7 @@ from .events import (
     Result,
     SummaryDelta,
 )
-from .language import detect
+from .language import detect, in_own_language
 from .presets import get_preset
 from .reading import Reading, read_concurrently, read_in_turn
 from .runcache import NullCache, open_cache
@@ -240,7 +240,13 @@ class Summarizer:
         windows = plan_windows(me.units, me.line_tokens, budget, o.first_window_tokens)
         st.cites = CitationFilter([s.start_s for s in t.segments])
         st.titler = Titler(
-            me.units, st.chapter_units or [0], st.instructions, st.system, t.speakers, o.use_grammar
+            me.units,
+            st.chapter_units or [0],
+            st.instructions,
+            st.system,
+            t.speakers,
+            o.use_grammar,
+            said=st.source.begins_a_word if in_own_language(o.language, t) else None,
         )
         reading = Reading(sum(me.line_tokens), o.summary_max_tokens)
         slots = getattr(m, "slots", 1)  # (an engine that does not say serves one request at a time)

@@ -16,9 +16,9 @@ from . import prompts
 from .ask import context_for, evidence
 from .chaptering import Titler
 from .citations import REF, CitationFilter, ref_seconds
-from .defences import Instructions
+from .defences import Instructions, Source
 from .events import Answered, Cancelled, Chapter, Event, Failed, Progress, SummaryDelta
-from .language import detect
+from .language import detect, in_own_language
 from .pipeline import Summarizer
 from .presets import get_preset
 from .prompts import instruction_texts
@@ -87,6 +87,7 @@ async def retitle(self: Summarizer, transcript: Transcript, chapters: Sequence[C
         system,
         transcript.speakers,
         o.use_grammar,
+        said=Source(s.text for s in segs).begins_a_word if in_own_language(o.language, transcript) else None,
     )
     titler.titles = [c.title for i, c in enumerate(chapters) if i != k]
 

@@ -10,7 +10,7 @@ import pytest
 
 from app.summarize import prompts
 from app.summarize.chaptering import Titler, salvage
-from app.summarize.defences import Instructions
+from app.summarize.defences import Instructions, Source
 from app.summarize.presets import get_preset
 from app.summarize.prompts import instruction_texts
 from app.transcript import Segment
@@ -41,7 +41,10 @@ def test_salvage_keeps_the_subject_of_a_describing_sentence(raw: str, title: str
 
 
 def test_a_salvaged_title_saves_the_retry() -> None:
-    units = [Segment(float(i * 30), float(i * 30 + 29), "Jens", f"go and rust words {i}") for i in range(20)]
+    # (the title must be the transcript's words: "versus" is said)
+    units = [
+        Segment(float(i * 30), float(i * 30 + 29), "Jens", f"go versus rust words {i}") for i in range(20)
+    ]
     asked: list[str] = []
     answers = iter(
         [
@@ -80,3 +83,74 @@ def test_a_proposed_title_is_kept_replaced_by_keywords_or_dropped_as_a_continuat
     assert replaced is not None and "Jens" not in replaced  # that stretch's keywords, or "Part 2" without any
     assert titler.titles == ["Feeding the starter", replaced]
     assert titler.counts.from_keywords == 1 and titler.counts.reasons
+
+
+def _meeting() -> list[Segment]:
+    """A meeting on a navigation system's data: every line its own words, the usual function words throughout."""
+    lines = [
+        "so how do we make the navigation interface record what the user wants",
+        "the belief net takes the intention of the user and the context of the building",
+        "we store the data in an XML format so that the tools can read it",
+        "the experiment asks subjects to go to a building and look at it",
+        "how many subjects do we need to make the data useful for the analysis",
+    ]
+    return [Segment(float(i * 30), float(i * 30 + 29), "Grad", lines[i % len(lines)]) for i in range(40)]
+
+
+def _grounded(units: list[Segment]) -> Titler:
+    said = Source(u.text for u in units).begins_a_word
+    return Titler(units, [0], INSTRUCTIONS, prompts.SYSTEM, ["Grad"], said=said)
+
+
+@pytest.mark.parametrize(
+    ("title", "invented"),
+    [
+        # SmolLM2's titles for parts of QMSum's Bed002 (2026-12-04): topics nobody spoke of
+        ("The topic of how to make a pizza", True),
+        ("The ethics of AI", True),
+        ("The internet", True),
+        # the transcript's words, whatever the function words around them
+        ("Storing data in XML", False),
+        ("How the belief net reads intentions", False),  # "intentions" is "intent…", as "intention" is
+        ("The navigation interface", False),
+        ("Subjects and buildings in the experiment", False),
+        # one word they did not use, among theirs: let through
+        ("Recruiting subjects for the experiment", False),
+    ],
+)
+def test_a_title_of_words_nobody_said_is_refused(title: str, invented: bool) -> None:
+    titler = _grounded(_meeting())
+    assert titler.invented(title) is invented
+    assert (titler.check(title)[1] == "invented") is invented
+
+
+def test_an_invented_title_is_asked_again_then_made_from_keywords() -> None:
+    answers = iter(["The topic of how to make a pizza\n", "The ethics of AI\n"])
+
+    async def ask(messages: list[dict[str, str]], max_tokens: int, grammar: str | None) -> str:
+        return next(answers)
+
+    titler = _grounded(_meeting())
+    title = asyncio.run(titler.title(0, ask))
+    assert not titler.invented(title) and "pizza" not in title.lower()
+    c = titler.counts
+    assert (c.invented, c.retried, c.from_keywords) == (2, 1, 1) and c.problems() == 2
+
+
+def test_titles_in_another_language_than_the_transcript_are_not_held_to_its_words() -> None:
+    """Asked for German titles of an English meeting, every word is one nobody said: not a sign of invention."""
+    titler = Titler(_meeting(), [0], INSTRUCTIONS, prompts.SYSTEM, ["Grad"], said=None)
+    assert titler.check("Datenspeicherung im XML-Format") == ("Datenspeicherung im XML-Format", None)
+
+
+def test_output_in_the_transcripts_own_language_is_known() -> None:
+    from app.summarize.language import in_own_language
+    from app.transcript import read_text
+
+    english = read_text(
+        "\n".join(f"Ann: this is the part of the talk where we say that it is line {i}" for i in range(30))
+    )
+    assert in_own_language(None, english)
+    assert in_own_language("English", english) and in_own_language("english", english)
+    assert not in_own_language("German", english)
+    assert not in_own_language("German", read_text("Ann: 42"))  # unknown: not held to its words
