@@ -135,6 +135,20 @@ def invented_titles(titles: Iterable[str], transcript_words: list[str]) -> list[
     return out
 
 
+def task_talk(text: str, transcript_words: list[str]) -> list[str]:
+    """Sentences that speak of bullet points or of a task where the transcript never does: the model talking
+    about what it was asked."""
+    said = set(transcript_words)
+    out = []
+    for u in units(text):
+        ws = set(_words(u))
+        if ({"bullet", "bullets"} & ws and not {"bullet", "bullets"} & said) or (
+            {"task", "tasks"} & ws and not {"task", "tasks"} & said
+        ):
+            out.append(u)
+    return out
+
+
 def defects(
     result: Any, speakers: Iterable[str], instruction_texts: Iterable[str], transcript: str | None = None
 ) -> dict[str, int]:
@@ -176,6 +190,9 @@ def defects(
         if transcript is not None
         else 0,
         "invented_titles": len(invented_titles(titles, _words(transcript.replace("’", "'"))))
+        if transcript is not None
+        else 0,
+        "task_talk": sum(len(task_talk(x, _words(transcript.replace("’", "'")))) for x in texts)
         if transcript is not None
         else 0,
         "bare_labels": sum(bare_labels(x, names) for x in texts),

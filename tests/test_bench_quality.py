@@ -282,3 +282,13 @@ def test_titles_of_words_nobody_said_are_counted() -> None:
         "The belief net and intentions",  # said
     ]
     assert invented_titles(titles, said) == ["The topic of how to make a pizza", "The ethics of AI"]
+
+
+def test_talk_about_the_task_is_counted_where_the_transcript_never_speaks_of_it() -> None:
+    from tests.defects import _words, task_talk
+
+    text = "The first bullet point is about the importance of protecting our sectors. The minister spoke."
+    assert task_talk(text, _words("the minister spoke about the sectors")) == [
+        "The first bullet point is about the importance of protecting our sectors."
+    ]
+    assert task_talk(text, _words("three bullet points on the slide")) == []

@@ -353,6 +353,17 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+|\n")
 _NGRAM_LOOP = 8  # a run of this many words seen three times is a loop, even without a sentence end
 
 
+def about_the_task(ws: Sequence[str], source: Source) -> bool:
+    """A sentence about the model's own task, in the task's words that the transcript never uses: "bullet
+    points" ("The last bullet points are very important ... I'll give it another bullet point") or "task" ("This
+    is the fifth part of this task"). A transcript that speaks of tasks or bullets keeps such sentences."""
+    return any(
+        (w.startswith("bullet") and not source.begins_a_word("bullet"))
+        or (w in ("task", "tasks") and not source.begins_a_word("task"))
+        for w in ws
+    )
+
+
 class TextGuard:
     """Streaming filter for one model answer (notes or a summary). feed() returns the checked text that may be
     shown now; `stop` turns True when the model started repeating itself (the caller ends the generation);
@@ -480,7 +491,7 @@ class TextGuard:
                 return ""
             self._pending_heading = (self._pending_heading or "") + body.strip() + "\n"
             return ""
-        if self.instructions.echoes(body):
+        if self.instructions.echoes(body) or (self.source is not None and about_the_task(ws, self.source)):
             self.counts.echo += 1
             return self._emit(drop)
         if self.source is not None and not all(self.source.says(q) for q in spans):

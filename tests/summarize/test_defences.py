@@ -380,3 +380,21 @@ def test_recorded_long_sentence_with_three_runs_of_the_task_is_dropped() -> None
         == "- [00:41:49] The robot vacuum did a bad job with the trash can."
     )
     assert counts.echo == 1
+
+
+def test_recorded_talk_about_the_task_is_dropped_where_the_transcript_never_speaks_of_it() -> None:
+    """SmolLM2's notes on QMSum's TS3010d and covid_2 (2026-12-04): sentences about its own bullet points, in a
+    meeting where nobody says "bullet"; a meeting about slides with bullet points keeps them."""
+    recorded = (
+        "The last bullet points are very important and they're not just for the presentation.\n"
+        "The second bullet points are about improving risk management programs.\n"
+        "M: This is the fifth part of this task.\n"
+        "The team chose a joystick over the L_C_D_.\n"
+    )
+    meeting = Source(["so we go for the joystick", "no L_C_D_ then, it costs too much"])
+    counts = GuardCounts()
+    assert clean_text(recorded, INSTRUCTIONS, counts, meeting) == "The team chose a joystick over the L_C_D_."
+    assert counts.echo == 3
+    slides = Source(["the next slide has three bullet points", "our task is the remote control"])
+    kept = clean_text(recorded, INSTRUCTIONS, GuardCounts(), slides)
+    assert "bullet points are about improving" in kept and "part of this task" in kept
