@@ -364,6 +364,22 @@ def about_the_task(ws: Sequence[str], source: Source) -> bool:
     )
 
 
+_TASK_LEAD_IN = re.compile(
+    r"(\s*(?:[-*•]\s+)?)(?:the\s+)?(?:\w+\s+)?bullet\s+points?\s+(?:is|are)\s+(?:about|on)\s+(\w.*)",
+    re.I | re.S,
+)
+
+
+def after_task_lead_in(text: str) -> str | None:
+    """What a sentence says after a lead-in about the model's bullets ("The second bullet points are about
+    improving risk management programs." -> "Improving risk management programs."); None without one."""
+    m = _TASK_LEAD_IN.fullmatch(text)
+    if not m:
+        return None
+    rest = m.group(2)
+    return m.group(1) + rest[:1].upper() + rest[1:]
+
+
 class TextGuard:
     """Streaming filter for one model answer (notes or a summary). feed() returns the checked text that may be
     shown now; `stop` turns True when the model started repeating itself (the caller ends the generation);
@@ -491,7 +507,13 @@ class TextGuard:
                 return ""
             self._pending_heading = (self._pending_heading or "") + body.strip() + "\n"
             return ""
-        if self.instructions.echoes(body) or (self.source is not None and about_the_task(ws, self.source)):
+        if self.source is not None and about_the_task(ws, self.source):
+            kept = after_task_lead_in(body)  # "The first bullet point is about X" says X
+            if kept is None or about_the_task(words(kept), self.source):
+                self.counts.echo += 1
+                return self._emit(drop)
+            body, ws = kept, words(kept)
+        if self.instructions.echoes(body):
             self.counts.echo += 1
             return self._emit(drop)
         if self.source is not None and not all(self.source.says(q) for q in spans):
