@@ -129,7 +129,8 @@ def invented_titles(titles: Iterable[str], transcript_words: list[str]) -> list[
     said = {w[:5] for w in transcript_words}
     out = []
     for t in titles:
-        ws = [w for w in _words(t) if len(w) >= 4 and w not in _COMMON]
+        # "Part 2" is Recap's own label where neither the model nor the keywords gave a title: not a topic
+        ws = [w for w in _words(re.sub(r"^Part \d+:?", "", t)) if len(w) >= 4 and w not in _COMMON]
         if ws and 2 * sum(w[:5] not in said for w in ws) > len(ws):
             out.append(t)
     return out

@@ -280,6 +280,7 @@ def test_titles_of_words_nobody_said_are_counted() -> None:
         "The ethics of AI",  # counted
         "Storing data in XML",  # "stori" is not "store", but "data" is said: one of two, not counted
         "The belief net and intentions",  # said
+        "Part 5",  # Recap's own label where no title could be made: not counted
     ]
     assert invented_titles(titles, said) == ["The topic of how to make a pizza", "The ethics of AI"]
 
