@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -179,8 +179,12 @@ class JobQueue:
         self.jobs.sort(key=lambda j: order.get(j.id, len(order)))
         self.persist()
 
-    def next_waiting(self) -> Job | None:
-        return None if self.paused else next((j for j in self.jobs if j.state == JobState.WAITING), None)
+    def next_waiting(self, busy: Collection[Job] = ()) -> Job | None:
+        """The first job waiting in line but those in `busy` (a paused job whose run is still ending); none while
+        the queue is paused."""
+        if self.paused:
+            return None
+        return next((j for j in self.jobs if j.state == JobState.WAITING and j not in busy), None)
 
     def waiting(self) -> list[Job]:
         return [j for j in self.jobs if j.state == JobState.WAITING]

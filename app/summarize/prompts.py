@@ -152,12 +152,6 @@ def unit_line(
     return f"[{stamp(u.start_s)}] {who}{u.text}" if on else f"{who}{u.text}"
 
 
-def unit_lines(units: Sequence[Segment], stamps: Sequence[bool] | None = None) -> tuple[list[str], list[str]]:
-    """(full, continued): every unit's line in both forms (unit_line)."""
-    full = [unit_line(units, i, full=True) for i in range(len(units))]
-    return full, [unit_line(units, i, stamps) for i in range(len(units))]
-
-
 def _about(t: Transcript) -> str:
     parts = []
     if t.title:

@@ -79,9 +79,8 @@ class QueueRunner(QObject):
         # the jobs being read or summarized, in the order they started, each with its pipeline once it has one
         self.active: dict[Job, Summarizer | None] = {}
         self.task: asyncio.Task[None] | None = None  # the scheduler: starts the jobs, ends when none runs
-        self._runs: dict[
-            Job, asyncio.Task[None]
-        ] = {}  # each job's task (a stopped job's may still be ending)
+        # each job's task (a stopped job's may still be ending)
+        self._runs: dict[Job, asyncio.Task[None]] = {}
         self._stages: dict[Job, tuple[str, float, float | None]] = {}  # each active job's progress
         self._halt = False  # Stop: no job starts until start() is called again
         self._asks: set[asyncio.Task[None]] = set()  # one-chapter title requests
@@ -102,7 +101,7 @@ class QueueRunner(QObject):
     def start(self) -> None:
         """Run the waiting jobs (unless paused). A scheduler still ending stopped jobs goes on with them."""
         self._halt = False
-        if self.task is None and self._next() is not None:
+        if self.task is None and self.queue.next_waiting(self._runs) is not None:
             self.task = self.loop.create_task(self._drain())
 
     def stop(self) -> None:
@@ -227,15 +226,13 @@ class QueueRunner(QObject):
         self.queue.persist()
         self.jobChanged.emit(job, detail)
 
-    def _next(self) -> Job | None:
-        """The first job waiting in line that no task is on (a paused job's run may still be ending)."""
-        if self.queue.paused:
-            return None
-        return next((j for j in self.queue.waiting() if j not in self._runs), None)
-
     def _fill(self) -> None:
         """Start waiting jobs until as many run as the engine answers at once."""
-        while not self._halt and len(self._runs) < self.at_once and (job := self._next()) is not None:
+        while (
+            not self._halt
+            and len(self._runs) < self.at_once
+            and (job := self.queue.next_waiting(self._runs)) is not None
+        ):
             self.active[job] = None
             task = self.loop.create_task(self._run(job))
             self._runs[job] = task

@@ -34,7 +34,7 @@ def test_measured_in_pieces_counts_what_one_call_counts(tiny_model: Path, monkey
             whole = await measure(engine, t, units, stamps)
             monkeypatch.setattr(budget, "COUNT_CHUNK", 2)
             pieces = await measure(engine, t, units, stamps)
-            full, cont = prompts.unit_lines(units, stamps)
+            full, cont = _lines(units, stamps)
             by_hand = [n + 1 for n in await engine.count_tokens(cont)]
             return whole, pieces, by_hand
         finally:
@@ -43,3 +43,11 @@ def test_measured_in_pieces_counts_what_one_call_counts(tiny_model: Path, monkey
     whole, pieces, by_hand = asyncio.run(both())
     assert len(units) > 2 and whole == pieces
     assert whole.line_tokens == by_hand and whole.label > 0
+
+
+def _lines(units, stamps=None):  # noqa: ANN001, ANN202
+    """(full, in-window) form of every unit's line (prompts.unit_line)."""
+    n = range(len(units))
+    return [prompts.unit_line(units, i, full=True) for i in n], [
+        prompts.unit_line(units, i, stamps) for i in n
+    ]

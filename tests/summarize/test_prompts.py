@@ -1,4 +1,4 @@
-"""Prompt lines: which carry their [hh:mm:ss] (prompts.stamped) and how a window's lines read (unit_lines)."""
+"""Prompt lines: which carry their [hh:mm:ss] (prompts.stamped) and how a window's lines read (unit_line)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def test_a_stamp_every_so_often_and_at_every_chapter_start() -> None:
 
 def test_lines_show_their_stamp_where_stamped_and_a_speaker_where_it_changes() -> None:
     us = units(0, 10, 40, 50)
-    full, cont = prompts.unit_lines(us, [True, False, True, False])
+    full, cont = _lines(us, [True, False, True, False])
     assert full == [
         "[00:00:00] A: words 0",
         "[00:00:10] A: words 1",
@@ -29,7 +29,7 @@ def test_lines_show_their_stamp_where_stamped_and_a_speaker_where_it_changes() -
     ]
     assert cont == ["[00:00:00] A: words 0", "words 1", "[00:00:40] B: words 2", "words 3"]
     # by default every line is stamped, as before
-    assert prompts.unit_lines(us)[1] == [
+    assert _lines(us)[1] == [
         "[00:00:00] A: words 0",
         "[00:00:10] words 1",
         "[00:00:40] B: words 2",
@@ -49,3 +49,11 @@ def test_the_head_says_what_a_stamp_is_and_the_echo_check_knows_it() -> None:
     assert any(
         prompts.LINES_HEAD in x for x in prompts.instruction_texts(prompts.SYSTEM, get_preset("podcast"))
     )
+
+
+def _lines(units, stamps=None):  # noqa: ANN001, ANN202
+    """(full, in-window) form of every unit's line (prompts.unit_line)."""
+    n = range(len(units))
+    return [prompts.unit_line(units, i, full=True) for i in n], [
+        prompts.unit_line(units, i, stamps) for i in n
+    ]
