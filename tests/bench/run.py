@@ -651,13 +651,16 @@ def bench_memory(tiny: Path) -> dict[str, Any]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="fewer runs and the 32-minute seed for the pipeline")
-    ap.add_argument("--only", nargs="*", help="engine prompt pipeline real gui gui_real stop startup memory")
+    ap.add_argument(
+        "--only", nargs="*", help="engine prompt pipeline real batched gui gui_real stop startup memory"
+    )
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--merge", action="store_true", help="keep the other figures of results/latest.json")
     a = ap.parse_args()
     runs = 2 if a.quick else a.runs
     only = set(
-        a.only or ["engine", "prompt", "pipeline", "real", "gui", "gui_real", "stop", "startup", "memory"]
+        a.only
+        or ["engine", "prompt", "pipeline", "real", "batched", "gui", "gui_real", "stop", "startup", "memory"]
     )
     results: dict[str, Any] = {}
     if a.merge and (RESULTS / "latest.json").exists():
@@ -669,6 +672,7 @@ def main() -> int:
         ("prompt", lambda: bench_prompt_speed(models["read"], runs)),
         ("pipeline", lambda: bench_pipeline(models, results["prompt"]["tok_s"], a.quick)),
         ("real", lambda: bench_real(["003"] if a.quick else None)),
+        ("batched", lambda: _batched(48 if a.quick else 96)),
         ("gui", lambda: bench_gui(models["gen"], a.quick)),
         ("gui_real", bench_gui_real),
         ("stop", lambda: bench_stop(models, 4 if a.quick else 10)),
@@ -690,6 +694,12 @@ def main() -> int:
     (RESULTS / "latest.json").write_text(json.dumps(results, indent=2))
     print(table(results))
     return 0
+
+
+def _batched(steps: int) -> dict[str, Any]:
+    from tests.bench.batched import bench_batched
+
+    return bench_batched(steps)
 
 
 def _tiny() -> Path:
@@ -759,6 +769,9 @@ def table(r: dict[str, Any]) -> str:
             "  seconds: run / first chapter / first summary words",
             f"{v['total_s']} / {v['first_chapter_s']} / {v['first_summary_words_s']}",
         )
+    for m in r.get("batched", {}).get("models", []):
+        gains = " / ".join(f"{g['gain']:.2f}" for g in m["generation"].values())
+        row(f"{m['model'][:30]}: generation with 1/2/4/8 sequences, gain", gains)
     if "gui" in r:
         g = r["gui"]
         a = g["heartbeat_lateness_ms"]["all"]
