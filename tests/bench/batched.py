@@ -107,7 +107,11 @@ class Bench:
         finally:
             self.ll.llama_batch_free(batch)
             self.ll.llama_free(ctx)
-        return {"seconds": round(seconds, 3), "tok_s": round(n_seq * steps / seconds, 1)}
+        return {
+            "tokens": n_seq * steps,
+            "seconds": round(seconds, 3),
+            "tok_s": round(n_seq * steps / seconds, 1),
+        }
 
     def riding(self, chunk: int, ride: bool, total: int = 1536) -> dict[str, float]:
         ctx = self._context(2, 1024)
@@ -129,7 +133,11 @@ class Bench:
         finally:
             self.ll.llama_batch_free(batch)
             self.ll.llama_free(ctx)
-        return {"prompt_tok_s": round(total / seconds, 1), "riding_tok_s": round(made / seconds, 2)}
+        return {
+            "prompt_tok_s": round(total / seconds, 1),
+            "riding_tokens": made,
+            "riding_tok_s": round(made / seconds, 2),
+        }
 
 
 def measure(path: Path, steps: int, threads: int) -> dict[str, Any]:
