@@ -123,6 +123,24 @@ _COMMON = frozenset(
 )
 
 
+_DANGLING = frozenset("the a an of and or is are was were".split())
+
+
+def cut_off_titles(titles: Iterable[str]) -> list[str]:
+    """Titles that stop mid-sentence, on an article, "of", "and" or a verb "to be" ("The answer is"), except a
+    question-word phrase ("Who we are")."""
+    out = []
+    for t in titles:
+        ws = _words(t)
+        if (
+            len(ws) > 1
+            and ws[-1] in _DANGLING
+            and ws[0] not in {"what", "who", "where", "how", "why", "when"}
+        ):
+            out.append(t)
+    return out
+
+
 def invented_titles(titles: Iterable[str], transcript_words: list[str]) -> list[str]:
     """Titles more than half of whose words of four letters or more (but the commonest English ones) begin, in
     their first five letters, like no word of the transcript: a topic nobody spoke of ("The ethics of AI")."""
@@ -183,6 +201,7 @@ def defects(
         "repeated_paragraphs": repeats,
         "duplicate_titles": len(lowered) - len(set(lowered)),
         "broken_words_in_titles": sum(broken_words(t) for t in titles),
+        "cut_off_titles": len(cut_off_titles(titles)),
         "late_chapters": sum(1 for c in result.chapters[1:] if c.start_s > result.duration_s - 60),
         "invented_quotes": sum(len(invented_quotes(x, _words(transcript.replace("’", "'")))) for x in texts)
         if transcript is not None

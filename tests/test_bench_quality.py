@@ -256,6 +256,18 @@ def test_broken_words_in_titles_are_counted() -> None:
     assert broken_words("Why we didn't ship") == 0 and broken_words("Long-term care, seniors") == 0
 
 
+def test_titles_cut_off_mid_sentence_are_counted() -> None:
+    from tests.defects import cut_off_titles
+
+    titles = [
+        "The answer is",  # SmolLM2 on QMSum's Bed002 (2026-12-04, 100-word excerpts): counted
+        "The Minister of Finance is not mindful of the conflict of",  # covid_2: counted
+        "Who we are",  # a question-word phrase: not counted
+        "The design project",
+    ]
+    assert cut_off_titles(titles) == titles[:2]
+
+
 def test_invented_dialogue_is_counted() -> None:
     from tests.defects import _words, invented_turns
 

@@ -112,6 +112,41 @@ FILLERS = frozenset(
         "uhm",
     ]
 )
+# A title that ends on one of these stops in the middle of a sentence: "The answer is", "The limitations of using
+# only what was", "The Minister of Finance is not mindful of the conflict of" (SmolLM2 on QMSum, titles asked about
+# 100-word excerpts). Words that can end a real title ("Moving on", "Where the money comes from") are not in it.
+DANGLING = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "and",
+        "or",
+        "but",
+        "nor",
+        "will",
+        "would",
+        "can",
+        "could",
+        "should",
+        "shall",
+        "must",
+        "that",
+        "which",
+        "whose",
+        "its",
+        "their",
+        "our",
+        "your",
+        "my",
+        "his",
+        "her",
+        "than",
+    ]
+)
+_COPULA = frozenset(["is", "are", "was", "were"])  # dangling too, but for "What it is", "Who we are"
+_WH = frozenset(["what", "who", "where", "how", "why", "when", "which"])
 # A title about the text rather than about its subject: "This is a summary of ...", "In this part ...".
 _META_STARTS = frozenset(
     [
@@ -201,6 +236,8 @@ def title_problem(
         or re.search(r"[.!?] \w", t)
     ):
         return "filler"  # a sentence someone said, not a title
+    if len(ws) > 1 and (ws[-1] in DANGLING or (ws[-1] in _COPULA and ws[0] not in _WH)):
+        return "filler"  # cut off mid-sentence: what it was going to say is not there
     if any(similar(ws, words(e)) for e in earlier):
         return "duplicate"
     return None

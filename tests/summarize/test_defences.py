@@ -82,6 +82,10 @@ def test_recorded_chapter_titles_are_all_refused() -> None:
         ("Remote control design", None),
         ("Why Rust for embedded systems", None),
         ("Die Zukunft der Formel 1", None),
+        ("Moving on", None),
+        ("Where the money comes from", None),
+        ("Who we are", None),
+        ("What the plugin does", None),
     ],
 )
 def test_title_rules(title: str, problem: str | None) -> None:
@@ -169,6 +173,9 @@ def test_keywords_side_by_side_become_one() -> None:
         "I'm sorry, I didn't have time to finish",  # recorded from SmolLM2 on QMSum Bed002
         "The email is about a new, deeper understanding of the tour-t",  # cut off at the 60-character limit
         "Nancy knows him well, and I don't know if she's met Kevin",
+        "The answer is",  # recorded from SmolLM2 on QMSum Bed002 (100-word excerpts): cut off mid-sentence
+        "The limitations of using only what was",
+        "The Minister of Finance is not mindful of the conflict of",  # covid_2
     ],
 )
 def test_sentences_someone_said_are_not_titles(title: str) -> None:
