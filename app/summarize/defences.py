@@ -114,7 +114,8 @@ FILLERS = frozenset(
 )
 # A title that ends on one of these stops in the middle of a sentence: "The answer is", "The limitations of using
 # only what was", "The Minister of Finance is not mindful of the conflict of" (SmolLM2 on QMSum, titles asked about
-# 100-word excerpts). Words that can end a real title ("Moving on", "Where the money comes from") are not in it.
+# 100-word excerpts). Words that can end a real title ("Moving on", "Where the money comes from", "Beyond that",
+# "Meeting her") are not in it.
 DANGLING = frozenset(
     [
         "the",
@@ -132,7 +133,6 @@ DANGLING = frozenset(
         "should",
         "shall",
         "must",
-        "that",
         "which",
         "whose",
         "its",
@@ -141,7 +141,6 @@ DANGLING = frozenset(
         "your",
         "my",
         "his",
-        "her",
         "than",
     ]
 )

@@ -86,6 +86,7 @@ def test_recorded_chapter_titles_are_all_refused() -> None:
         ("Where the money comes from", None),
         ("Who we are", None),
         ("What the plugin does", None),
+        ("Beyond that", None),
     ],
 )
 def test_title_rules(title: str, problem: str | None) -> None:
