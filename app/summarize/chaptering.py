@@ -29,7 +29,7 @@ from .topics import chapter_count, cohesion_shifts, keywords, pick_shifts, title
 
 Ask = Callable[[list[dict[str, str]], int, str | None], Awaitable[str]]
 
-EXCERPT_WORDS = 100  # of a chapter's beginning, for its title: enough to say what it is about, cheap to read
+EXCERPT_WORDS = 150  # of a chapter's beginning, for its title: enough to say what it is about, cheap to read
 TITLE_TOKENS = 64  # the grammar ends a title within 61 characters: the cap is never what ends it
 
 # One line of title: no brackets (placeholders), quotes or Markdown at the start, no line breaks.
