@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .citations import REF
+from .language import FUNCTION_WORDS
 
 _WORDS = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
 
@@ -389,10 +390,21 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+|\n")
 _NGRAM_LOOP = 8  # a run of this many words seen three times is a loop, even without a sentence end
 
 
+# The words of Recap's tasks that say nothing of a transcript's subject
+_TASK_WORDS = frozenset(
+    ["task", "tasks", "bullet", "bullets", "point", "points", "part", "parts", "note", "notes"]
+)
+
+
 def about_the_task(ws: Sequence[str], source: Source) -> bool:
     """A sentence about the model's own task, in the task's words that the transcript never uses: "bullet
     points" ("The last bullet points are very important ... I'll give it another bullet point") or "task" ("This
-    is the fifth part of this task"). A transcript that speaks of tasks or bullets keeps such sentences."""
+    is the fifth part of this task"). A transcript that speaks of tasks or bullets keeps such sentences, except
+    one that says nothing else ("This is a task.", SmolLM2's whole notes on a part of seed 003, which says
+    "tasks" once): its only words besides function words are the task's."""
+    content = [w for w in ws if w not in FUNCTION_WORDS]
+    if content and all(w in _TASK_WORDS for w in content):
+        return True
     return any(
         (w.startswith("bullet") and not source.begins_a_word("bullet"))
         or (w in ("task", "tasks") and not source.begins_a_word("task"))
@@ -533,7 +545,8 @@ class TextGuard:
             self.seen.append(key)
             self._pending_heading = body.rstrip() + "\n"  # a lead-in kept back before it is dropped
             return ""
-        if not ws or _junk(body, ws) or (said is not None and not said.strip(" *\n")):  # a bare speaker label
+        if not ws or _junk(body, ws) or (said is not None and _nothing_said(said, newline or final)):
+            # a bare speaker label, or one with only a filler on its line
             return self._emit(drop)
         if at_line_start and newline and not head and re.fullmatch(r"[^:\n]{1,40}:", body.strip()):
             # A lead-in ("Episode 20:", "Key points:") is kept back like a heading: shown only if a line follows
@@ -598,6 +611,13 @@ class TextGuard:
         else:
             self._trailing_newlines += len(text)
         return text
+
+
+def _nothing_said(turn: str, line_ends: bool) -> bool:
+    """What follows a speaker's label says nothing: no words ("Jens:"), or only a filler to the end of the line
+    ("Stefan: Yes.", a note SmolLM2 wrote on a part of seed 003; one that goes on after it keeps its stamp)."""
+    ws = words(turn)
+    return not ws or (line_ends and len(ws) <= 3 and all(w in FILLERS for w in ws))
 
 
 def _junk(body: str, ws: Sequence[str]) -> bool:

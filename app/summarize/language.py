@@ -240,6 +240,7 @@ STOPWORDS: dict[str, set[str]] = {
         ]
     ),
 }
+FUNCTION_WORDS = frozenset(w for ws in STOPWORDS.values() for w in ws)  # of every language: never a subject
 LANGUAGES = sorted(STOPWORDS)  # offered in the window; any language name works from the command line
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 

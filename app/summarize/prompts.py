@@ -206,11 +206,15 @@ SUMMARY_TASK = (
 )
 
 
-def excerpt_messages(lines: Sequence[str], system: str, simple: bool = False) -> list[Message]:
-    """A chapter title, asked per chapter about that chapter's own words. Small models copy the instructions
-    into a title when the task is long or comes before the text; here the excerpt comes first and the task is
-    one short sentence at the end. The retry (simple) is shorter still."""
+def excerpt_messages(
+    lines: Sequence[str], system: str, simple: bool = False, keywords: Sequence[str] = ()
+) -> list[Message]:
+    """A chapter title, asked per chapter about that chapter's own words (and the words that stand out in it).
+    Small models copy the instructions into a title when the task is long or comes before the text; here the
+    text comes first and the task is one short sentence at the end. The retry (simple) is shorter still."""
     body = "\n".join(lines)
+    if keywords:
+        body += "\n\nKey words: " + ", ".join(keywords) + "."
     task = "What is this about? Answer in 2 to 5 words." if simple else TITLE_TASK
     return [
         {"role": "system", "content": system},

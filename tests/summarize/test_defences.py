@@ -409,3 +409,25 @@ def test_recorded_talk_about_the_task_is_dropped_where_the_transcript_never_spea
     slides = Source(["the next slide has three bullet points", "our task is the remote control"])
     kept = clean_text(recorded, INSTRUCTIONS, GuardCounts(), slides)
     assert "bullet points are about improving" in kept and "part of this task" in kept
+
+
+@needs_seed
+def test_recorded_notes_that_say_nothing_are_dropped() -> None:
+    """SmolLM2's whole notes on parts 3 and 4 of seed 003 (2026-12-05, at 1ef257f), shown in the summary pane:
+    a speaker's bare "Yes." and a sentence about the task in a transcript that says "tasks" once. Notes with
+    a subject next to them are kept, and so is a sentence of the transcript's own about tasks."""
+    t = read_file(SEED_003)
+    source = Source([s.text for s in t.segments], t.speakers)
+    assert source.begins_a_word("task")  # the rule for task words the transcript never uses does not apply
+    counts = GuardCounts()
+    recorded = "- [00:15:20] Stefan: Yes. \n This is a task. \n\n"
+    assert clean_text(recorded, INSTRUCTIONS, counts, source) == ""
+    assert counts.echo == 1
+    streaming = TextGuard(INSTRUCTIONS, GuardCounts(), source=source)
+    assert streamed(recorded, streaming).strip() == ""
+    kept = (
+        "- [00:15:20] Stefan: Yes. Why are people so obsessed with the tech\n"
+        "- Jens says their tests are a moat.\n"
+        "- The hosts list the tasks an AI agent can do.\n"
+    )
+    assert clean_text(kept, INSTRUCTIONS, GuardCounts(), source) == kept.strip()
