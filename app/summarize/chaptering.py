@@ -154,12 +154,14 @@ class Titler:
         keywords it has, a long one slightly less (hits / length^0.3), and is cut at 1.5 x `words` (a transcript
         without punctuation is a run of long "sentences")."""
         first, stop = self.span(k)
-        sents = [
-            " ".join(ws[: int(words * 1.5)])
-            for u in self.units[first:stop]
-            for m in _SENTENCE.finditer(u.text)
-            if len(ws := m.group().split()) >= 4
-        ]
+        sents = list(  # (a sentence said twice once)
+            dict.fromkeys(
+                " ".join(ws[: int(words * 1.5)])
+                for u in self.units[first:stop]
+                for m in _SENTENCE.finditer(u.text)
+                if len(ws := m.group().split()) >= 4
+            )
+        )
         if not sents:
             return self.excerpt(k, words)
         kws = [w.lower() for w in self.keywords(k)]

@@ -154,3 +154,50 @@ def test_output_in_the_transcripts_own_language_is_known() -> None:
     assert in_own_language("English", english) and in_own_language("english", english)
     assert not in_own_language("German", english)
     assert not in_own_language("German", read_text("Ann: 42"))  # unknown: not held to its words
+
+
+def _podcast() -> list[Segment]:
+    """Two chapters: hiking, then (after a welcome back) a database migration, which its title should say."""
+    texts = [
+        "Welcome everyone to the show, good to see you all.",
+        "We went hiking in the mountains last weekend.",
+        "The mountains were cold but the hiking trail was beautiful.",
+        "Next time we take the long hiking trail over the mountains.",
+        "Welcome back after the break, good to see you all again.",
+        "Thanks for having me, it is great to be here today.",
+        "So we moved the whole database to Postgres last month.",
+        "The Postgres migration took three weeks because of the old schema.",
+        "Honestly the schema was the hard part of the migration, not the data.",
+        "Anyway, the weather has been lovely lately.",
+        "The Postgres migration took three weeks because of the old schema.",
+    ]
+    return [Segment(i * 10.0, i * 10.0 + 9, "Host" if i % 2 else "Guest", t) for i, t in enumerate(texts)]
+
+
+def test_a_title_is_asked_about_the_sentences_that_carry_the_chapters_keywords() -> None:
+    """Not the chapter's first words (a welcome back): its sentences with the words that stand out in it, in
+    their order, about 40 words of them (a repeated one once), and those words named."""
+    units = _podcast()
+    titler = Titler(units, [0, 4], INSTRUCTIONS, prompts.SYSTEM, ["Host", "Guest"])
+    keywords = titler.keywords(1)
+    assert {"Postgres", "migration", "schema"} <= set(keywords), keywords
+    passage = titler.passage(1)
+    assert all("migration" in s or "Postgres" in s or "schema" in s for s in passage), passage
+    assert 0.7 * 40 <= sum(len(s.split()) for s in passage) <= 40
+    starts = [next(u.start_s for u in units if s in u.text) for s in passage]
+    assert starts == sorted(starts) and len(set(passage)) == len(passage)
+    request = titler.first_request(1)[1]["content"]
+    assert request.startswith(" ".join(passage))
+    assert f"Key words: {', '.join(keywords)}." in request and request.endswith(prompts.TITLE_TASK)
+    retry = titler.retry_request(1)[1]["content"]
+    assert retry.startswith(" ".join(passage)) and retry.endswith("Answer in 2 to 5 words.")
+
+
+def test_a_transcript_without_punctuation_gives_its_title_a_bounded_passage() -> None:
+    """ASR text without sentence ends is one long "sentence" per unit: cut at 60 words, not sent whole; a chapter
+    of no sentence of four words gives its first words."""
+    long = " ".join(f"word{i % 7} postgres migration schema" for i in range(50))  # 200 words, no full stop
+    titler = Titler([Segment(0, 60, "A", long)] * 3, [0], INSTRUCTIONS, prompts.SYSTEM, ["A"])
+    assert [len(s.split()) for s in titler.passage(0)] == [60]
+    short = Titler([Segment(i, i + 1, "A", "Yes. No. Right.") for i in range(3)], [0], INSTRUCTIONS, "", [])
+    assert short.passage(0) == ["Yes. No. Right."] * 3
