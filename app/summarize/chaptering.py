@@ -322,15 +322,20 @@ def salvage(raw: str) -> str:
     return subject[:1].upper() + subject[1:]
 
 
+# A lead-in that names the task before the title: "Title:", "Key words:", and SmolLM2's "The 2 to 6 word title is:"
+# and "The 2 to the 6th word:" (QMSum, 2026-12-05), which the echo check does not know word for word
+_TASK_LEAD = re.compile(
+    r"^[^:]{0,40}?\b(?:titles?|words?|\d+(?:th)?\s*(?:to|-)\s*(?:the\s+)?\d+)\b[^:]{0,20}:\s*", re.I
+)
+
+
 def _unwrap(text: str) -> str:
     """What small models put around a title: a "Title:" label, quotes, Markdown emphasis, a trailing period."""
     t = text.strip().splitlines()[0] if text.strip() else ""
     t = re.sub(r"^\W*\d{1,2}(?::\d{2}){1,2}\W*", "", t)  # a time in front: the title is what follows
-    low = t.lower()
-    for label in ("title:", "chapter title:", "short title:", "key words:"):
-        if low.startswith(label):
-            t = t[len(label) :]
-            break
+    lead = _TASK_LEAD.match(t)  # "Title:", "The 2 to 6 word title is: X", "Key words: X"
+    if lead:
+        t = t[lead.end() :]
     t = t.strip().strip("*_\"'“”`").strip()
     if t.endswith(".") and not t.endswith(".."):
         t = t[:-1]

@@ -201,3 +201,19 @@ def test_a_transcript_without_punctuation_gives_its_title_a_bounded_passage() ->
     assert [len(s.split()) for s in titler.passage(0)] == [60]
     short = Titler([Segment(i, i + 1, "A", "Yes. No. Right.") for i in range(3)], [0], INSTRUCTIONS, "", [])
     assert short.passage(0) == ["Yes. No. Right."] * 3
+
+
+@pytest.mark.parametrize(
+    ("raw", "title"),
+    [
+        ("The 2 to the 6th word: The AI system", "The AI system"),  # SmolLM2 on QMSum Bro022, 2026-12-05
+        ("The 2 to 6 word title is: The quality of childcare", "The quality of childcare"),  # education_22
+        ("Key words: Postgres migration", "Postgres migration"),
+        ("Chapter title: Hiring developers", "Hiring developers"),
+        ("Project: Project Management", "Project: Project Management"),  # a colon that is the title's own
+        ("Remote control: buttons and words", "Remote control: buttons and words"),
+    ],
+)
+def test_a_lead_in_naming_the_task_is_taken_off_a_title(raw: str, title: str) -> None:
+    titler = Titler(_podcast(), [0], INSTRUCTIONS, prompts.SYSTEM, ["Host", "Guest"])
+    assert titler.check(raw)[0] == title
