@@ -8,8 +8,8 @@ Title` lines under a grammar of the window's real starts, stays as `Options.chap
 Titles: the model is asked per chapter, in one short request, about the chapter's words that stand out against
 the whole transcript (its keywords) and its few sentences that say most of them (~40 words). Until 2026-12-05 it
 was asked about the chapter's first 150 words: on all 35 QMSum validation meetings (364 chapters, title-only runs
-with SmolLM2) the keywords and sentences scored title ROUGE-1 13.41 against 13.47 (paired difference -0.06 +-
-0.75 over meetings) for 49 % of the prompt tokens (58,936 against 119,742), and a chapter's first words are often
+with SmolLM2, tests/bench/titles.py) the keywords and sentences scored title ROUGE-1 13.45 against 13.47 (paired
+difference -0.02 +- 0.75 over meetings) for 49 % of the prompt tokens (58,504 against 119,742), and a chapter's first words are often
 its greetings or the end of the topic before (seed 003's first 150 words are a welcome). Every title goes
 through defences.title_problem, and (when the titles are written in the transcript's language) must be made of the
 transcript's words: a title whose distinctive words nobody said is invented (SmolLM2 titled a part of a meeting on
