@@ -9,8 +9,8 @@ Titles: the model is asked per chapter, in one short request, about the chapter'
 the whole transcript (its keywords) and its few sentences that say most of them (~40 words). Until 2026-12-05 it
 was asked about the chapter's first 150 words: on all 35 QMSum validation meetings (364 chapters, title-only runs
 with SmolLM2, tests/bench/titles.py) the keywords and sentences scored title ROUGE-1 13.45 against 13.47 (paired
-difference -0.02 +- 0.75 over meetings) for 49 % of the prompt tokens (58,504 against 119,742), and a chapter's first words are often
-its greetings or the end of the topic before (seed 003's first 150 words are a welcome). Every title goes
+difference -0.02 +- 0.75 over meetings) for 49 % of the prompt tokens (58,504 against 119,742), and a chapter's
+first words are often its greetings or the end of the topic before (seed 003's first 150 words are a welcome). Every title goes
 through defences.title_problem, and (when the titles are written in the transcript's language) must be made of the
 transcript's words: a title whose distinctive words nobody said is invented (SmolLM2 titled a part of a meeting on
 a navigation system "The topic of how to make a pizza" and another "The ethics of AI"). An unusable one is asked
@@ -148,8 +148,8 @@ class Titler:
         first, stop = self.span(k)
         return keywords([u.text for u in self.units[first:stop]], self._df, len(self.units), TITLE_KEYWORDS)
 
-    def passage(self, k: int, words: int = PASSAGE_WORDS) -> list[str]:
-        """Chapter k's sentences that say most of its keywords, about `words` words of them, in their order (the
+    def passage(self, k: int, kws: Sequence[str], words: int = PASSAGE_WORDS) -> list[str]:
+        """Chapter k's sentences that say most of its keywords `kws`, about `words` words of them, in order (the
         chapter's first words when it has no sentence of four words or more). A sentence is scored by how many
         keywords it has, a long one slightly less (hits / length^0.3), and is cut at 1.5 x `words` (a transcript
         without punctuation is a run of long "sentences")."""
@@ -164,11 +164,11 @@ class Titler:
         )
         if not sents:
             return self.excerpt(k, words)
-        kws = [w.lower() for w in self.keywords(k)]
+        low_kws = [w.lower() for w in kws]
 
         def score(i: int) -> float:
             low = sents[i].lower()
-            return sum(w in low for w in kws) / len(sents[i].split()) ** 0.3
+            return sum(w in low for w in low_kws) / len(sents[i].split()) ** 0.3
 
         picked: list[int] = []
         n = 0
@@ -216,13 +216,15 @@ class Titler:
 
     def first_request(self, k: int) -> list[dict[str, str]]:
         """The request for chapter k's title."""
-        return prompts.excerpt_messages([" ".join(self.passage(k))], self.system, keywords=self.keywords(k))
+        return self._request(k, simple=False)
 
     def retry_request(self, k: int) -> list[dict[str, str]]:
         """The simpler request, asked when the first answer cannot be used (its text is the same)."""
-        return prompts.excerpt_messages(
-            [" ".join(self.passage(k))], self.system, simple=True, keywords=self.keywords(k)
-        )
+        return self._request(k, simple=True)
+
+    def _request(self, k: int, simple: bool) -> list[dict[str, str]]:
+        kws = self.keywords(k)
+        return prompts.excerpt_messages([" ".join(self.passage(k, kws))], self.system, simple, kws)
 
     def retried_whatever_came_before(self, raw: str) -> bool:
         """Whether an answer to `first_request` is unusable even with no title before it: then the retry is

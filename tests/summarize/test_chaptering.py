@@ -181,7 +181,7 @@ def test_a_title_is_asked_about_the_sentences_that_carry_the_chapters_keywords()
     titler = Titler(units, [0, 4], INSTRUCTIONS, prompts.SYSTEM, ["Host", "Guest"])
     keywords = titler.keywords(1)
     assert {"Postgres", "migration", "schema"} <= set(keywords), keywords
-    passage = titler.passage(1)
+    passage = titler.passage(1, keywords)
     assert all("migration" in s or "Postgres" in s or "schema" in s for s in passage), passage
     assert 0.7 * 40 <= sum(len(s.split()) for s in passage) <= 40
     starts = [next(u.start_s for u in units if s in u.text) for s in passage]
@@ -198,9 +198,9 @@ def test_a_transcript_without_punctuation_gives_its_title_a_bounded_passage() ->
     of no sentence of four words gives its first words."""
     long = " ".join(f"word{i % 7} postgres migration schema" for i in range(50))  # 200 words, no full stop
     titler = Titler([Segment(0, 60, "A", long)] * 3, [0], INSTRUCTIONS, prompts.SYSTEM, ["A"])
-    assert [len(s.split()) for s in titler.passage(0)] == [60]
+    assert [len(s.split()) for s in titler.passage(0, titler.keywords(0))] == [60]
     short = Titler([Segment(i, i + 1, "A", "Yes. No. Right.") for i in range(3)], [0], INSTRUCTIONS, "", [])
-    assert short.passage(0) == ["Yes. No. Right."] * 3
+    assert short.passage(0, short.keywords(0)) == ["Yes. No. Right."] * 3
 
 
 @pytest.mark.parametrize(
