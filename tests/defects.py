@@ -93,11 +93,15 @@ def invented_turns(text: str, transcript_words: list[str]) -> list[str]:
     return out
 
 
+_SAID_NOTHING = r"(?:(?:yes|yeah|no|ok|okay|right|sure|mm|hmm|um|uh|oh)\b\W*){0,3}"
+
+
 def bare_labels(text: str, names: set[str]) -> int:
-    """Lines that are a time and a speaker's label with nothing said: "- [00:01:32] Jens:"."""
+    """Lines that are a time and a speaker's label with nothing said, or only a word of assent: "- [00:01:32]
+    Jens:", "- [00:15:20] Stefan: Yes."."""
     n = 0
     for line in text.splitlines():
-        m = re.fullmatch(r"\W*(?:\[[\d:]+\]\W*)?([\w ]{1,40}?)\W*:\W*", line)
+        m = re.fullmatch(r"\W*(?:\[[\d:]+\]\W*)?([\w ]{1,40}?)\W*:\W*" + _SAID_NOTHING, line, re.I)
         n += bool(
             m and (m.group(1).casefold() in names or re.fullmatch(r"(spk|speaker)_?\s?\d+", m.group(1), re.I))
         )
@@ -110,6 +114,23 @@ _BROKEN = re.compile(
     r"\b(?:didn|doesn|isn|wasn|weren|aren|couldn|wouldn|shouldn|hasn|haven|hadn|mm-hmm|uh-huh)\b(?!['’])",
     re.I,
 )
+
+
+_ADDRESS = re.compile(
+    r"(?:https?://|www\.)[^\s<>()\[\]\"”]+|\b[\w-]+\.(?:com|org|net|io)\b[^\s<>()\[\]\"”]*", re.I
+)
+
+
+def invented_links(text: str, transcript: str) -> list[str]:
+    """Web addresses that are not in the transcript as written (scheme and "www." aside): a link nobody gave."""
+    said = transcript.lower()
+    out = []
+    for a in (a.rstrip(".,;:!?") for a in _ADDRESS.findall(text)):
+        bare = re.sub(r"^(?:https?://)?(?:www\.)?", "", a.rstrip("/").lower())
+        host = bare.split("/")[0]
+        if bare not in said and not (bare == host and host.rsplit(".", 1)[0] in said):
+            out.append(a)
+    return out
 
 
 def broken_words(title: str) -> int:
@@ -213,6 +234,9 @@ def defects(
         if transcript is not None
         else 0,
         "task_talk": sum(len(task_talk(x, _words(transcript.replace("’", "'")))) for x in texts)
+        if transcript is not None
+        else 0,
+        "invented_links": sum(len(invented_links(x, transcript)) for x in texts)
         if transcript is not None
         else 0,
         "bare_labels": sum(bare_labels(x, names) for x in texts),

@@ -305,3 +305,24 @@ def test_talk_about_the_task_is_counted_where_the_transcript_never_speaks_of_it(
         "The first bullet point is about the importance of protecting our sectors."
     ]
     assert task_talk(text, _words("three bullet points on the slide")) == []
+
+
+def test_links_nobody_gave_are_counted() -> None:
+    from tests.defects import invented_links
+
+    said = "Our notes are at recap.dev/docs, and we record with Ardour. Node.js or Deno?"
+    text = (
+        "- [The Good Thing](https://www.amazon.ca/dp/B082TNk5yQ/) by Davey\n"  # SmolLM2 on seed 003: counted
+        "- Notes: https://recap.dev/docs.\n"  # given: not counted
+        "- They record with Ardour (ardour.org).\n"  # the site's name is said: not counted
+        "- See www.mixingbook.com.\n"  # counted
+        "- Node.js and Deno, e.g. for scripts.\n"  # no address
+    )
+    assert invented_links(text, said) == ["https://www.amazon.ca/dp/B082TNk5yQ/", "www.mixingbook.com"]
+
+
+def test_labels_with_nothing_said_are_counted() -> None:
+    from tests.defects import bare_labels
+
+    text = "- [00:15:20] Stefan: Yes.\n- [00:01:32] Jens:\n- [00:02:00] Jens: Yes, we ship Friday.\nStefan: okay, okay."
+    assert bare_labels(text, {"stefan", "jens"}) == 3

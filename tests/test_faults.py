@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.engine import EngineError, LlamaEngine
-from app.summarize import Failed, Finished, Notice, Summarizer
+from app.summarize import Failed, Finished, NotesDelta, Notice, Options, Summarizer
 from app.transcript import TranscriptError, read_text
 from app.transcript.decode import decode
 from tests.helpers import DATA
@@ -43,6 +43,51 @@ def test_model_that_only_ends_gives_notice_not_silence(silent_model: Path) -> No
     assert r.chapters  # a chapter list always has its 0:00 chapter
     assert any(isinstance(e, Notice) and e.message == "The model wrote no summary." for e in events)
     assert "The model wrote no summary." in r.warnings
+
+
+def test_parts_the_model_writes_nothing_on_show_their_own_sentences(silent_model: Path) -> None:
+    """No usable notes on a part (here: empty, with no grammar to ask again under; SmolLM2 on seed 003's third
+    part repeats the task, then writes "Stefan: Yes." under the grammar): the part shows its most central
+    sentences instead, verbatim with their real times and speakers, and a notice says so."""
+    import re
+
+    from tests.standin_server import topic_transcript
+
+    t = topic_transcript(40)
+
+    async def main() -> list[object]:
+        engine = LlamaEngine(silent_model)
+        try:
+            async with contextlib.aclosing(
+                Summarizer(engine, Options(window_tokens=1200, use_grammar=False)).run(t)
+            ) as evs:
+                return [ev async for ev in evs]
+        finally:
+            await engine.close()
+
+    events = asyncio.run(main())
+    r = next(e for e in events if isinstance(e, Finished)).result
+    assert r.stats.windows > 2
+    shown = {e.part for e in events if isinstance(e, NotesDelta) and e.text.strip()}
+    assert shown == set(range(r.stats.windows))
+    said = {(round(s.start_s), s.speaker, s.text) for s in t.segments}
+    for note in r.notes:
+        lines = note.splitlines()
+        assert 1 <= len(lines) <= 3, note
+        for line in lines:
+            m = re.fullmatch(r"- \[(\d\d):(\d\d):(\d\d)\] (\w+): “(.+)”", line)
+            assert m, line
+            h, mi, sec, who, text = m.groups()
+            start = int(h) * 3600 + int(mi) * 60 + int(sec)
+            # said by them, in the turn that begins at that time (a line of the prompt: up to 30 s of one speaker)
+            assert any(
+                start - 1 <= s <= start + 30 and w == who and text.casefold() in x.casefold()
+                for s, w, x in said
+            ), line
+    notice = (
+        f"The model's notes on {r.stats.windows} parts could not be used; their notes are the transcript's"
+    )
+    assert any(isinstance(e, Notice) and e.message.startswith(notice) for e in events)
 
 
 def test_model_that_never_stops_is_capped_and_reported(endless_model: Path) -> None:

@@ -7,7 +7,9 @@ loop (the same paragraph two or three times). Each defence here is a plain text 
 - `Instructions`: word n-grams of everything Recap tells the model; text that shares enough of them is an echo.
 - `title_problem`: why a chapter title is unusable (echo, speaker label, leading filler, placeholder, duplicate).
 - `Source`: the transcript's own words; a quotation the model made up (not in the transcript) is dropped, so a
-  journalist never finds invented words between quotation marks next to a real time and a real name.
+  journalist never finds invented words between quotation marks next to a real time and a real name; so is a web
+  address the transcript does not give (SmolLM2's show notes for seed 003 "mentioned" an invented book with two
+  amazon.ca links), so a podcaster never pastes a dead or wrong link under an episode.
 - `TextGuard`: a streaming filter for notes and summaries. It passes on whole sentences and lines only, once they
   are checked: echoed instructions and placeholders never get through, a repeated sentence, line or bullet is
   dropped, and a repetition tells the caller to stop the generation (the model is looping), so an answer ends
@@ -286,6 +288,16 @@ class Source:
                 covered[i : i + 4] = [True] * 4
         return 2 * sum(covered) >= len(ws)
 
+    def gives_address(self, address: str) -> bool:
+        """Whether the transcript gives this web address: its words in a row ("recap.dev/docs" said or pasted
+        as such), or, for a site's bare name ("https://www.ardour.org/"), the name spoken ("Ardour")."""
+        ws = [w for w in words(address) if w not in ("http", "https", "www")]
+        if not ws or self._has(ws):
+            return True
+        host, _, path = re.sub(r"^(?:https?://)?(?:www\.)?", "", address, flags=re.I).partition("/")
+        labels = host.lower().split(".")
+        return not path.strip("/") and len(labels) >= 2 and self._has(words(labels[-2]))
+
     def begins_a_word(self, start: str) -> bool:
         """Whether a word of the transcript begins with `start` (lower case)."""
         return f" {start}" in self._words
@@ -375,6 +387,7 @@ class GuardCounts:
     repeats: int = 0  # sentences, lines or bullets that repeated earlier ones, dropped
     loops: int = 0  # generations stopped because the model was repeating itself
     quotes: int = 0  # sentences or bullets dropped for quoting words the transcript does not have
+    links: int = 0  # sentences or bullets dropped for a web address the transcript does not give
     seen: list[tuple[str, ...]] = field(default_factory=list)
 
     def add(self, other: GuardCounts) -> None:
@@ -383,10 +396,16 @@ class GuardCounts:
         self.repeats += other.repeats
         self.loops += other.loops
         self.quotes += other.quotes
+        self.links += other.links
 
 
 _TASK_LABELS = frozenset(["task", "tasks", "instruction", "instructions", "output", "response", "assistant"])
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+|\n")
+# A web address: with its scheme or "www.", or a bare name under a common top-level domain ("ardour.org")
+_ADDRESS = re.compile(
+    r"(?:https?://|www\.)[^\s<>()\[\]\"”]+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|dev|ai|co|app|fm|tv)\b(?:/[^\s<>()\[\]\"”]*)?",
+    re.I,
+)
 _NGRAM_LOOP = 8  # a run of this many words seen three times is a loop, even without a sentence end
 
 
@@ -450,6 +469,7 @@ class TextGuard:
         self.max_bullets = max_bullets
         self.seen: list[tuple[str, ...]] = earlier if earlier is not None else []
         self._buf = ""
+        self._held = ""  # a sentence checked only once the next text shows whether its line ends there
         self._grams: dict[tuple[str, ...], int] = {}
         self._bullets = 0
         self._pending_heading = ""  # a heading is shown only once something follows it
@@ -470,7 +490,11 @@ class TextGuard:
             end = self._sentence_end()
             if end is None:
                 break
-            piece, self._buf = self._buf[:end], self._buf[end:]
+            piece, self._buf = self._held + self._buf[:end], self._buf[end:]
+            self._held = ""
+            if self._line_end_decides(piece):
+                self._held = piece
+                continue
             out.append(self._check(piece))
             self.sentences += 1
         if not self.stop and self._run_loops(self._buf):
@@ -490,8 +514,17 @@ class TextGuard:
             pos = m.end()
         return None
 
+    def _line_end_decides(self, piece: str) -> bool:
+        """A speaker's label and a filler ("- [00:15:20] Stefan: Yes. ") with no line end yet: dropped if the
+        line ends there, kept if more follows, so it waits for the next text (tokens bring "Yes.", " " and "\n"
+        one at a time)."""
+        if self.source is None or not self._at_line_start or "\n" in piece:
+            return False
+        said = self.source.turn(REF.sub("", piece.strip()))
+        return said is not None and _nothing_said(said, True)
+
     def flush(self) -> str:
-        piece, self._buf = self._buf, ""
+        piece, self._buf, self._held = self._held + self._buf, "", ""
         return self._check(piece, final=True) if piece.strip() and not self.stop else ""
 
     def _run_loops(self, text: str) -> bool:
@@ -567,6 +600,13 @@ class TextGuard:
             return self._emit(drop)
         if self.source is not None and not all(self.source.says(q) for q in spans):
             self.counts.quotes += 1  # words put in someone's mouth: never shown as a quotation
+            return self._emit(drop)
+        if self.source is not None and not all(
+            self.source.gives_address(a.rstrip(".,;:!?'’")) for a in _ADDRESS.findall(body)
+        ):
+            self.counts.links += (
+                1  # a link nobody gave: a made-up page, or a real page the episode never named
+            )
             return self._emit(drop)
         key = tuple(ws)
         if len(ws) >= 3 and any(similar(key, s) for s in self.seen):

@@ -7,10 +7,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .chapters import stamp
 from .defences import similar, words
 from .events import Notice, Result, Stats
-from .extract import KEY_MOMENTS, key_moments
+from .extract import KEY_MOMENTS, key_moments, moment_line
 from .state import RunState
 
 
@@ -22,10 +21,7 @@ def find_moments(st: RunState) -> None:
     unit_at = {u.start_s: i for i, u in enumerate(me.units)}
     starts = sorted({unit_at.get(c.start_s, 0) for c in st.chapters.chapters} | {0})
     moments = key_moments(me.units, starts, limit=KEY_MOMENTS)
-    lines = [
-        f"- [{stamp(m.start_s)}] " + (f"{m.speaker}: " if m.speaker else "") + f"“{m.text}”" for m in moments
-    ]
-    st.moments = lines
+    st.moments = [moment_line(m) for m in moments]
     st.moment_texts = [m.text for m in moments]
 
 
@@ -59,12 +55,19 @@ def finish_notices(st: RunState) -> list[Notice]:
     if st.chapters.late_dropped:
         out.append(f"{st.chapters.late_dropped} chapters that began in the last minute were left out.")
     g = st.guard
+    if st.notes_from_transcript:
+        out.append(
+            f"The model's notes on {st.notes_from_transcript} parts could not be used; their notes are the "
+            "transcript's own sentences."
+        )
     if g.loops:
         out.append(f"The model started repeating itself {g.loops} times; those answers were ended there.")
     if g.echo:
         out.append(f"{g.echo} sentences that repeated Recap's own instructions were left out.")
     if g.quotes:
         out.append(f"{g.quotes} sentences that quoted words the transcript does not have were left out.")
+    if g.links:
+        out.append(f"{g.links} sentences with a web address the transcript does not give were left out.")
     if g.placeholders:
         out.append(
             f"{g.placeholders} placeholders the model left in (empty brackets, template words) were removed."
@@ -107,6 +110,7 @@ def result(st: RunState, model_path: str) -> Result:
         repeats_removed=st.guard.repeats,
         loops_stopped=st.guard.loops,
         quotes_removed=st.guard.quotes,
+        links_removed=st.guard.links,
         late_chapters_dropped=st.chapters.late_dropped,
     )
     return Result(

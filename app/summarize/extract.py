@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..transcript import Segment
+from .chapters import stamp
 from .topics import stems
 
 _SENTENCE = re.compile(r"[^.!?]+[.!?]*")
@@ -72,3 +73,18 @@ def key_moments(
     if limit is not None:
         out = sorted(out, key=lambda sm: -sm[0])[:limit]
     return sorted((m for _s, m in out), key=lambda m: m.start_s)
+
+
+def moment_line(m: Moment) -> str:
+    """`- [hh:mm:ss] Speaker: “sentence”`: a moment as a bullet of the summary or of a part's notes."""
+    return f"- [{stamp(m.start_s)}] " + (f"{m.speaker}: " if m.speaker else "") + f"“{m.text}”"
+
+
+PART_MOMENTS = 3
+
+
+def part_notes(units: Sequence[Segment]) -> str:
+    """A part's notes in its speakers' own words, where the model's could not be used (both answers refused):
+    its PART_MOMENTS most central sentences, in time order. Real sentences with real times, so the part still
+    shows notes, and the summary reads what was said there rather than nothing."""
+    return "\n".join(moment_line(m) for m in key_moments(units, [0], per_chapter=PART_MOMENTS))

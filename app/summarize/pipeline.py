@@ -53,6 +53,7 @@ from .events import (
     Result,
     SummaryDelta,
 )
+from .extract import part_notes
 from .language import detect, in_own_language
 from .presets import get_preset
 from .reading import Reading, read_concurrently, read_in_turn
@@ -489,12 +490,13 @@ class Summarizer:
         """One part's notes, streamed as NotesDelta (the summary pane shows them until the summary comes) and
         collected in `parts`. When the defences refused the whole answer (a small model that repeated the task),
         the part is asked once more under a grammar of bullets that begin with its real [hh:mm:ss] (the prompt
-        comes from the KV cache: only the answer costs)."""
+        comes from the KV cache: only the answer costs); when that is refused too, its notes are its most
+        central sentences, verbatim (`extract.part_notes`)."""
         o = self.options
         assert st.measured is not None
         for again in (False, True):
             if again and not o.use_grammar:
-                return
+                break
             grammar = None
             if again:  # (built only now: most parts' first answer is kept)
                 starts = st.measured.starts(w.first, w.stop)
@@ -514,6 +516,11 @@ class Summarizer:
                     yield NotesDelta(piece, w.index, n)
             if "".join(parts).strip():
                 return
+        own = part_notes(st.measured.units[w.first : w.stop])
+        if own:
+            st.notes_from_transcript += 1
+            parts.append(own)
+            yield NotesDelta(own, w.index, n)
 
     async def _stream_summary(
         self, st: RunState, msgs: list[dict[str, str]], max_tokens: int | None = None

@@ -45,6 +45,7 @@ class RunState:
     model_summary: str = ""  # what the model wrote of the summary (the key moments follow it)
     summary_generated: int = 0  # tokens the model wrote for the summary itself (before the defences)
     reused_windows: int = 0
+    notes_from_transcript: int = 0  # parts whose notes are their central sentences (the model's were refused)
     windows: int = 0
     notices: list[str] = field(default_factory=list)
     measured: Measured | None = None

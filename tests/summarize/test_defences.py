@@ -423,11 +423,65 @@ def test_recorded_notes_that_say_nothing_are_dropped() -> None:
     recorded = "- [00:15:20] Stefan: Yes. \n This is a task. \n\n"
     assert clean_text(recorded, INSTRUCTIONS, counts, source) == ""
     assert counts.echo == 1
-    streaming = TextGuard(INSTRUCTIONS, GuardCounts(), source=source)
-    assert streamed(recorded, streaming).strip() == ""
+    for step in (1, 3):  # a character at a time too: "Yes." and " " arrive before the line's end does
+        streaming = TextGuard(INSTRUCTIONS, GuardCounts(), source=source)
+        assert streamed(recorded, streaming, step).strip() == ""
+        streaming = TextGuard(INSTRUCTIONS, GuardCounts(), source=source)
+        assert streamed("- [00:15:20] Stefan: Yes. ", streaming, step) == ""  # the answer's end ends the line
     kept = (
         "- [00:15:20] Stefan: Yes. Why are people so obsessed with the tech\n"
         "- Jens says their tests are a moat.\n"
         "- The hosts list the tasks an AI agent can do.\n"
     )
     assert clean_text(kept, INSTRUCTIONS, GuardCounts(), source) == kept.strip()
+    assert streamed(kept, TextGuard(INSTRUCTIONS, GuardCounts(), source=source), 1) == kept
+
+
+# ---- web addresses (recorded: tests/data/smollm2/seed003-21d23ad.json) ------------------------------------------
+
+LINKS = json.loads((DATA / "smollm2" / "seed003-21d23ad.json").read_text(encoding="utf-8"))
+
+
+@needs_seed
+def test_recorded_invented_links_are_dropped() -> None:
+    """SmolLM2's show notes for seed 003 (the README screenshot of 2026-12-05, at 21d23ad): a book nobody named,
+    linked to amazon.ca and a blogspot page, under "Books and tools" and again under "Tools and websites". The
+    episode gives no address: nothing of it is left, headings included; without the transcript it all stays."""
+    t = read_file(SEED_003)
+    source = Source([s.text for s in t.segments], t.speakers)
+    counts = GuardCounts()
+    for step in (1, 3):
+        counts = GuardCounts()
+        assert streamed(LINKS["summary"], TextGuard(INSTRUCTIONS, counts, source=source), step).strip() == ""
+        assert counts.links == 2
+    assert "amazon.ca" in streamed(LINKS["summary"], TextGuard(INSTRUCTIONS, GuardCounts()))
+    assert "Stefan: Yes." not in clean_text(LINKS["notes"][2], INSTRUCTIONS, GuardCounts(), source)
+
+
+@pytest.mark.parametrize(
+    ("line", "kept"),
+    [
+        ("- [00:01:10] The show's notes are at recap.dev/docs/episode-20.", True),  # said (pasted) as it is
+        ("- [00:02:00] They recommend Ardour (https://www.ardour.org/).", True),  # a site's bare name, spoken
+        ("- [00:02:00] They recommend Ardour: ardour.org", True),
+        ("- [00:02:00] Download it at https://ardour.org/download/v8.", False),  # a page nobody gave
+        ("- [00:02:10] [The Mixing Book](https://www.amazon.ca/dp/B082TNk5yQ/) by Davey", False),
+        ("- [00:02:20] See www.mixingbook.com for more.", False),  # a site nobody named
+        ("- [00:03:00] They compare Node.js with Deno, e.g. for scripts.", True),  # no address at all
+    ],
+)
+def test_web_addresses_are_held_to_the_transcript(line: str, kept: bool) -> None:
+    source = Source(
+        [
+            "Our notes are always at recap.dev/docs/episode-20 by the way.",
+            "For recording we use Ardour, it is free.",
+            "Node.js or Deno, for example for scripts.",
+        ],
+        SPEAKERS,
+    )
+    counts = GuardCounts()
+    out = clean_text(
+        line + "\n- [00:04:00] They close with the next episode's guest.", INSTRUCTIONS, counts, source
+    )
+    assert (line in out) is kept and "next episode's guest" in out
+    assert counts.links == (0 if kept else 1)
