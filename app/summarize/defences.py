@@ -303,10 +303,11 @@ class Source:
         return f" {start}" in self._words
 
     def turn(self, text: str) -> str | None:
-        """What follows a speaker's label at the start of `text` ("Jens: ...", "SPEAKER_01: ..."): the transcript's
-        own form for what someone said, so it is held to what they said. None when there is no such label."""
+        """What follows a speaker's label at the start of `text` ("Jens: ...", "SPEAKER_01: ...", and "[Jo-Anne
+        Daniels: ..." as SmolLM2 wrote one in a summary of QMSum's education_22): the transcript's own form for
+        what someone said, so it is held to what they said. None when there is no such label."""
         m = re.match(
-            r"\s*(?:[-*•]\s*|\d+[.)]\s*)?(?:\*\*)?([^:\n]{1,40}?)(?:\*\*)?:(?:\*\*)?\s*(.*)$", text, re.S
+            r"\s*(?:[-*•]\s*|\d+[.)]\s*)?(?:\*\*|\[)?([^:\n\[]{1,40}?)(?:\*\*)?:(?:\*\*)?\s*(.*)$", text, re.S
         )
         if not m:
             return None

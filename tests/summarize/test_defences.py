@@ -340,6 +340,23 @@ def test_recorded_dialogue_under_names_nobody_has_is_dropped() -> None:
     assert counts.quotes == 2
 
 
+def test_recorded_dialogue_behind_a_bracket_is_held_to_the_transcript() -> None:
+    """SmolLM2's summary of QMSum's education_22 (2026-12-05): a speaker's label behind a stray bracket, and
+    words nobody said under it; their own words under it stay, and so does a lead-in that is not a name."""
+    source = Source(
+        ["The childcare offer is for working parents of three and four year olds."], ["Jo-Anne Daniels"]
+    )
+    recorded = (
+        "* [Jo-Anne Daniels: I'm looking for more resources on the topic of childcare and education to help me "
+        "understand it better.\n"
+        "* [Jo-Anne Daniels: the childcare offer is for working parents of three and four year olds.\n"
+        "* [Childcare: the offer is described.\n"
+    )
+    counts = GuardCounts()
+    out = clean_text(recorded, INSTRUCTIONS, counts, source=source)
+    assert out.splitlines() == recorded.splitlines()[1:] and counts.quotes == 1
+
+
 def test_recorded_heading_that_is_the_task_is_dropped() -> None:
     """SmolLM2's summary of QMSum's Bed002 (2026-12-04): the podcast preset's summary task written back as a
     heading, between the summary's first paragraph and its bullets."""
