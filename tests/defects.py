@@ -72,12 +72,15 @@ _FIRST_PERSON = re.compile(r"\b(?:i|i'm|i've|me|my|we|our|us|you|your)\b", re.I)
 
 
 def invented_turns(text: str, transcript_words: list[str]) -> list[str]:
-    """Lines written as dialogue, "Name: words" with the words in the first or second person (four or more),
-    that the transcript does not have (fewer than half of them in a run of four it has): a conversation made
-    up, whoever the name is."""
+    """Lines written as dialogue, "Name: words" (or "Name:" alone and the words on the next line) with the words
+    in the first or second person (four or more), that the transcript does not have (fewer than half of them in a
+    run of four it has): a conversation made up, whoever the name is."""
     have = {tuple(transcript_words[i : i + 4]) for i in range(len(transcript_words) - 3)}
     out = []
-    for line in text.splitlines():
+    lines = [x for x in text.splitlines() if x.strip()]
+    for k, line in enumerate(lines):
+        if re.fullmatch(r"\W*[A-Z][\w'-]*(?: [A-Z][\w'-]*)?\s*:\s*", line) and k + 1 < len(lines):
+            line = f"{line.strip()} {lines[k + 1]}"  # "David:" alone, the words on the next line
         m = _TURN.match(line)
         if not m or not _FIRST_PERSON.search(m.group(2)):
             continue

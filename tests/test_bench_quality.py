@@ -277,9 +277,11 @@ def test_invented_dialogue_is_counted() -> None:
         "- [00:00:21] Stefan: welcome back ladies and gentlemen to another episode\n"  # said: not counted
         "Summary: The hosts talk about Rust and Go.\n"  # third person: not dialogue
         "Liam: I agree.\n"  # too short to judge
+        "David:\nYeah, so we need to make sure that our technology is not just a tool.\n"  # seed 003: counted
     )
     assert invented_turns(text, said) == [
-        "Liam: I'm glad you're enjoying the show, it's a great way to relax."
+        "Liam: I'm glad you're enjoying the show, it's a great way to relax.",
+        "David: Yeah, so we need to make sure that our technology is not just a tool.",
     ]
 
 

@@ -515,6 +515,11 @@ class TextGuard:
             pos = m.end()
         return None
 
+    def _label_above(self) -> str | None:
+        """The lead-in kept back on the line above when it is a lone label ("David:"), else None."""
+        last = self._pending_heading.rstrip("\n").rpartition("\n")[2]
+        return last if re.fullmatch(r"[^:#\n]{1,40}:", last) else None
+
     def _line_end_decides(self, piece: str) -> bool:
         """A speaker's label and a filler ("- [00:15:20] Stefan: Yes. ") with no line end yet: dropped if the
         line ends there, kept if more follows, so it waits for the next text (tokens bring "Yes.", " " and "\n"
@@ -561,6 +566,11 @@ class TextGuard:
         drop = "" if at_line_start else gap  # what a dropped piece leaves: a whole line leaves no blank line
         spans, self._in_quote = quoted(body, self._in_quote)
         said = self.source.turn(REF.sub("", body)) if self.source is not None else None  # after a label
+        label = self._label_above() if said is None and at_line_start else None
+        if label is not None and self.source is not None:
+            said = self.source.turn(
+                f"{label} {REF.sub('', body)}"
+            )  # "David:" on a line, then "Yeah, so we ..."
         turn = said if at_line_start else None
         if turn:  # "Jens: words", as in the transcript: Jens saying them, to the end of the line
             spans, self._in_quote = quoted(turn, inside=not turn.lstrip().startswith(('"', "“", "„", "«")))
@@ -601,6 +611,9 @@ class TextGuard:
             return self._emit(drop)
         if self.source is not None and not all(self.source.says(q) for q in spans):
             self.counts.quotes += 1  # words put in someone's mouth: never shown as a quotation
+            if label is not None and turn:  # the label above goes with them
+                self._pending_heading = self._pending_heading.rstrip("\n").rpartition("\n")[0]
+                self._pending_heading += "\n" if self._pending_heading else ""
             return self._emit(drop)
         if self.source is not None and not all(
             self.source.gives_address(a.rstrip(".,;:!?'’")) for a in _ADDRESS.findall(body)

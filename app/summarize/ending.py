@@ -57,8 +57,9 @@ def finish_notices(st: RunState) -> list[Notice]:
     g = st.guard
     if st.notes_from_transcript:
         out.append(
-            f"The model's notes on {st.notes_from_transcript} parts could not be used; their notes are the "
-            "transcript's own sentences."
+            f"The model's notes on {st.notes_from_transcript} "
+            + ("part" if st.notes_from_transcript == 1 else "parts")
+            + " could not be used; their notes are the transcript's own sentences."
         )
     if g.loops:
         out.append(f"The model started repeating itself {g.loops} times; those answers were ended there.")

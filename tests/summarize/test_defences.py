@@ -357,6 +357,34 @@ def test_recorded_dialogue_behind_a_bracket_is_held_to_the_transcript() -> None:
     assert out.splitlines() == recorded.splitlines()[1:] and counts.quotes == 1
 
 
+@needs_seed
+def test_recorded_dialogue_under_a_label_on_the_line_above_is_held_to_the_transcript() -> None:
+    """SmolLM2's show notes for seed 003 (2026-12-05, a2cdff7): "David:" on a line of its own, then words
+    nobody said; the README screenshot showed them as "David: Yeah, so we need ...". Dropped with the label; a
+    lead-in before the model's own line stays, and so does a real quotation under its label."""
+    t = read_file(SEED_003)
+    source = Source([s.text for s in t.segments], t.speakers)
+    recorded = (
+        "You know, I think it's what David said.\n\nDavid:\nYeah, so we need to make sure that our technology is "
+        "not just a tool but also a way of thinking.\n\n### Quotes:\n- Jens: “You kind of know, okay, I have this "
+        "object, I have this value.”\n"
+    )
+    for step in (1, 3):
+        counts = GuardCounts()
+        out = streamed(recorded, TextGuard(INSTRUCTIONS, counts, source=source), step)
+        assert "David:" not in out and "a way of thinking" not in out and counts.quotes == 1
+        assert out.endswith(
+            "### Quotes:\n- Jens: “You kind of know, okay, I have this object, I have this value.”\n"
+        )
+    kept = "Episode 20:\nThe hosts compare Rust and Go.\nJens:\nI have this object, I have this value.\n"
+    # (a speaker's label alone on its line is dropped, as a bare label is; the words they said stay)
+    assert clean_text(kept, INSTRUCTIONS, GuardCounts(), source).splitlines() == [
+        "Episode 20:",
+        "The hosts compare Rust and Go.",
+        "I have this object, I have this value.",
+    ]
+
+
 def test_recorded_heading_that_is_the_task_is_dropped() -> None:
     """SmolLM2's summary of QMSum's Bed002 (2026-12-04): the podcast preset's summary task written back as a
     heading, between the summary's first paragraph and its bullets."""
