@@ -404,7 +404,8 @@ _TASK_LABELS = frozenset(["task", "tasks", "instruction", "instructions", "outpu
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+|\n")
 # A web address: with its scheme or "www.", or a bare name under a common top-level domain ("ardour.org")
 _ADDRESS = re.compile(
-    r"(?:https?://|www\.)[^\s<>()\[\]\"”]+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|dev|ai|co|app|fm|tv)\b(?:/[^\s<>()\[\]\"”]*)?",
+    r"(?:https?://|www\.)[^\s<>()\[\]\"”]+"
+    r"|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|dev|ai|co|app|fm|tv)\b(?:/[^\s<>()\[\]\"”]*)?",
     re.I,
 )
 _NGRAM_LOOP = 8  # a run of this many words seen three times is a loop, even without a sentence end
@@ -567,10 +568,8 @@ class TextGuard:
         spans, self._in_quote = quoted(body, self._in_quote)
         said = self.source.turn(REF.sub("", body)) if self.source is not None else None  # after a label
         label = self._label_above() if said is None and at_line_start else None
-        if label is not None and self.source is not None:
-            said = self.source.turn(
-                f"{label} {REF.sub('', body)}"
-            )  # "David:" on a line, then "Yeah, so we ..."
+        if label is not None and self.source is not None:  # "David:" on a line, then "Yeah, so we ..."
+            said = self.source.turn(f"{label} {REF.sub('', body)}")
         turn = said if at_line_start else None
         if turn:  # "Jens: words", as in the transcript: Jens saying them, to the end of the line
             spans, self._in_quote = quoted(turn, inside=not turn.lstrip().startswith(('"', "“", "„", "«")))
@@ -618,9 +617,8 @@ class TextGuard:
         if self.source is not None and not all(
             self.source.gives_address(a.rstrip(".,;:!?'’")) for a in _ADDRESS.findall(body)
         ):
-            self.counts.links += (
-                1  # a link nobody gave: a made-up page, or a real page the episode never named
-            )
+            # a link nobody gave: a made-up page, or a real page the episode never named
+            self.counts.links += 1
             return self._emit(drop)
         key = tuple(ws)
         if len(ws) >= 3 and any(similar(key, s) for s in self.seen):
