@@ -521,6 +521,11 @@ class TextGuard:
         last = self._pending_heading.rstrip("\n").rpartition("\n")[2]
         return last if re.fullmatch(r"[^:#\n]{1,40}:", last) else None
 
+    def _forget_label_above(self) -> None:
+        """The lone label kept back on the line above goes with the line under it, which was dropped."""
+        kept = self._pending_heading.rstrip("\n").rpartition("\n")[0]
+        self._pending_heading = kept + "\n" if kept else ""
+
     def _line_end_decides(self, piece: str) -> bool:
         """A speaker's label and a filler ("- [00:15:20] Stefan: Yes. ") with no line end yet: dropped if the
         line ends there, kept if more follows, so it waits for the next text (tokens bring "Yes.", " " and "\n"
@@ -611,8 +616,7 @@ class TextGuard:
         if self.source is not None and not all(self.source.says(q) for q in spans):
             self.counts.quotes += 1  # words put in someone's mouth: never shown as a quotation
             if label is not None and turn:  # the label above goes with them
-                self._pending_heading = self._pending_heading.rstrip("\n").rpartition("\n")[0]
-                self._pending_heading += "\n" if self._pending_heading else ""
+                self._forget_label_above()
             return self._emit(drop)
         if self.source is not None and not all(
             self.source.gives_address(a.rstrip(".,;:!?'’")) for a in _ADDRESS.findall(body)

@@ -494,7 +494,6 @@ def test_recorded_invented_links_are_dropped() -> None:
     episode gives no address: nothing of it is left, headings included; without the transcript it all stays."""
     t = read_file(SEED_003)
     source = Source([s.text for s in t.segments], t.speakers)
-    counts = GuardCounts()
     for step in (1, 3):
         counts = GuardCounts()
         assert streamed(LINKS["summary"], TextGuard(INSTRUCTIONS, counts, source=source), step).strip() == ""
