@@ -10,9 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..transcript import Segment, Transcript
+from ..transcript import Transcript
 from . import prompts
 from .chapters import window_starts
+from .units import Units
 from .windows import PlanError
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ class Measured:
     """A transcript's prompt lines, counted. The lines themselves are not kept: a window's are made when it is
     read (`lines`), so a long transcript is held once, as its units, rather than three times over."""
 
-    units: list[Segment]  # prompt lines: runs of one speaker's segments (prompts.group_segments)
+    units: Units  # prompt lines: runs of one speaker's segments (prompts.group_segments)
     line_tokens: list[int]  # tokens of each line in its window form (prompts.unit_line), newline included
     label: int  # the most a window's first line (full form) costs over its window form
     transcript_tokens: (
@@ -49,7 +50,7 @@ COUNT_CHUNK = 512  # lines counted per call: the lists of a 10-hour transcript's
 
 
 async def measure(
-    model: TextModel, t: Transcript, units: list[Segment] | None = None, stamps: list[bool] | None = None
+    model: TextModel, t: Transcript, units: Units | None = None, stamps: list[bool] | None = None
 ) -> Measured:
     """The prompt lines of `units` (default: prompts.group_segments) with `stamps` (default: every line), counted."""
     units = prompts.group_segments(t.segments) if units is None else units

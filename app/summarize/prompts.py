@@ -8,8 +8,9 @@ import math
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
-from ..transcript import Segment, Transcript
+from ..transcript import Segment, Segments, Transcript
 from .chapters import stamp
+from .units import Units
 
 if TYPE_CHECKING:
     from .presets import Preset
@@ -40,47 +41,16 @@ def transcript_line(seg: Segment) -> str:
 
 def group_segments(
     segments: Sequence[Segment], max_s: float = 30.0, max_words: int = 80, pause_s: float = 2.0
-) -> list[Segment]:
+) -> Units:
     """Units of prompt text: runs of one speaker's consecutive segments, up to ~30 s or 80 words, split at pauses.
     Each unit starts at a real segment start, so chapter times stay real. A line per unit instead of per segment:
     subtitle-style transcripts have a segment every few seconds, and "[00:01:23] spk_0: " on each would make the
-    model read a third more tokens than the transcript has."""
+    model read a third more tokens than the transcript has. Held as ranges of the transcript's segments."""
+    segs = segments if isinstance(segments, Segments) else Segments(segments)
     # Backchannels ("Mm-hmm.", "Yeah.") carry nothing to summarize: they are left out of the prompt lines (a
     # meeting has hundreds, each costing a timestamp and a label) and do not break the other speaker's run.
-    kept = [s for s in segments if not _backchannel(s.text)]
-    if kept:
-        segments = kept
-    units: list[Segment] = []
-    first: Segment | None = None
-    texts: list[str] = []
-    words = 0
-    end = 0.0
-    for s in segments:
-        n = len(s.text.split())
-        if first is not None and (
-            s.speaker != first.speaker
-            or s.start_s - end >= pause_s
-            or s.end_s - first.start_s > max_s
-            or words + n > max_words
-        ):
-            units.append(_unit(first, end, texts))
-            first = None
-        if first is None:
-            first, texts, words = s, [], 0
-        texts.append(s.text)
-        words += n
-        end = max(end, s.end_s) if texts[:-1] else s.end_s
-    if first is not None:
-        units.append(_unit(first, end, texts))
-    return units
-
-
-def _unit(first: Segment, end: float, texts: list[str]) -> Segment:
-    """A unit from its first segment: that segment itself when it is the whole unit (no second copy of a
-    transcript whose every turn is one segment), else a new one over the run."""
-    if len(texts) == 1 and end == first.end_s:
-        return first
-    return Segment(first.start_s, end, first.speaker, " ".join(texts))
+    kept = bytearray(not _backchannel(text) for text in segs.texts())
+    return Units.runs(segs, kept if any(kept) and not all(kept) else None, max_s, max_words, pause_s)
 
 
 _BACKCHANNEL = frozenset(

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, overload
 
 Timing = Literal["exact", "estimated"]
 
@@ -18,6 +21,106 @@ class Segment:
     end_s: float  # seconds from the start of the media, >= start_s
     speaker: str | None
     text: str  # whitespace folded to single spaces, never empty
+
+
+class Segments(Sequence[Segment]):
+    """A transcript's segments held as columns: every text in one string, the times and speakers in arrays.
+
+    A 10-hour transcript has ~6,000 segments (a subtitle file ~100,000); as `Segment` objects each cost ~150 bytes
+    beyond its text (the object, two floats, the text's own header, a speaker string), three times the text
+    itself. Here a segment costs 24 bytes beyond its text, and a `Segment` is made only when one is asked for
+    (indexing, iterating), so a whole run holds the transcript about once. Written here because the standard
+    library has no such container (`array` holds numbers only) and a dataframe library would be a large
+    dependency for four columns. Immutable, like the tuple it replaces."""
+
+    __slots__ = ("_text", "_offsets", "_starts", "_ends", "_who", "_speakers")
+
+    def __init__(self, segments: Iterable[Segment] = ()) -> None:
+        text = io.StringIO()  # (a list of the texts, joined, would hold every text twice at the end)
+        speakers: dict[str, int] = {}
+        self._offsets = array("I", [0])  # segment i's text is _text[_offsets[i]:_offsets[i + 1]]
+        self._starts = array("d")
+        self._ends = array("d")
+        self._who = array("i")  # an index into _speakers, -1 for none
+        at = 0
+        for s in segments:
+            text.write(s.text)
+            at += len(s.text)
+            self._offsets.append(at)
+            self._starts.append(s.start_s)
+            self._ends.append(s.end_s)
+            self._who.append(-1 if s.speaker is None else speakers.setdefault(s.speaker, len(speakers)))
+        self._text = text.getvalue()
+        self._speakers = tuple(speakers)
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    @overload
+    def __getitem__(self, i: int) -> Segment: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> tuple[Segment, ...]: ...
+
+    def __getitem__(self, i: int | slice) -> Segment | tuple[Segment, ...]:
+        if isinstance(i, slice):
+            return tuple(self._segment(j) for j in range(*i.indices(len(self))))
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError("segment index out of range")
+        return self._segment(i)
+
+    def _segment(self, i: int) -> Segment:
+        return Segment(self._starts[i], self._ends[i], self.speaker(i), self.text(i))
+
+    def text(self, i: int) -> str:
+        """Segment i's text (no `Segment` made)."""
+        return self._text[self._offsets[i] : self._offsets[i + 1]]
+
+    def speaker(self, i: int) -> str | None:
+        who = self._who[i]
+        return None if who < 0 else self._speakers[who]
+
+    def __iter__(self) -> Iterator[Segment]:
+        return (self._segment(i) for i in range(len(self)))
+
+    @property
+    def starts(self) -> Sequence[float]:
+        """Every segment's start, in seconds (the column itself: not to be changed)."""
+        return self._starts
+
+    @property
+    def ends(self) -> Sequence[float]:
+        return self._ends
+
+    @property
+    def speakers(self) -> tuple[str, ...]:
+        """The speakers' names in the order they first speak."""
+        return self._speakers
+
+    def texts(self) -> Iterator[str]:
+        return (self.text(i) for i in range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Segments):
+            return (
+                self._text == other._text
+                and self._offsets == other._offsets
+                and self._starts == other._starts
+                and self._ends == other._ends
+                and [self._speakers[w] if w >= 0 else None for w in self._who]
+                == [other._speakers[w] if w >= 0 else None for w in other._who]
+            )
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self._text, self._offsets.tobytes(), self._starts.tobytes(), self._ends.tobytes()))
+
+    def __repr__(self) -> str:
+        return f"Segments({list(self)!r})"
 
 
 @dataclass(frozen=True)
@@ -37,7 +140,7 @@ class Parsed:
 
 @dataclass(frozen=True)
 class Transcript:
-    segments: tuple[Segment, ...]
+    segments: Segments  # any iterable of Segment is taken and held as Segments
     format: str  # the reader that recognized it, e.g. "premiere", "speaker-lines", "plain"
     timing: Timing
     encoding: str
@@ -48,19 +151,19 @@ class Transcript:
     notes: tuple[str, ...] = ()  # how it was read: an inferred shape, where the duration came from
     declared_duration_s: float | None = None  # the media's duration as the file declares it, seconds
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.segments, Segments):
+            object.__setattr__(self, "segments", Segments(self.segments))
+
     @property
     def duration_s(self) -> float:
         """The media's duration: the declared one when the file has one (never shorter than the segments)."""
-        last = max((s.end_s for s in self.segments), default=0.0)
+        last = max(self.segments.ends, default=0.0)
         return max(last, self.declared_duration_s or 0.0)
 
     @property
     def speakers(self) -> list[str]:
-        seen: dict[str, None] = {}
-        for s in self.segments:
-            if s.speaker:
-                seen.setdefault(s.speaker, None)
-        return list(seen)
+        return [s for s in self.segments.speakers if s]
 
     @property
     def display_title(self) -> str:

@@ -12,7 +12,7 @@ from .content import any_speech, json_literal
 from .decode import decode, read_bytes
 from .estimate import estimate_times
 from .formats import READERS
-from .model import Parsed, Segment, Transcript, TranscriptError
+from .model import Parsed, Segment, Segments, Transcript, TranscriptError
 from .timefmt import hms
 
 DEFAULT_FPS = 30.0
@@ -96,6 +96,7 @@ def _read_text(text: str, *, encoding: str, source: str | None, fps: float) -> T
             f"“{name}” has no transcript text Recap could find (no letters, or only markup)."
         )
     segments = list(parsed.segments)
+    parsed.segments.clear()  # (the segments are this list's now: each is freed once it is in the columns)
     warnings = list(parsed.warnings)
     segments, collapsed = collapse_repeats(segments)
     warnings += collapsed
@@ -119,7 +120,7 @@ def _read_text(text: str, *, encoding: str, source: str | None, fps: float) -> T
         notes.append(note)
         warnings += [warning] if warning else []
     return Transcript(
-        segments=tuple(segments),
+        segments=Segments(_drained(segments)),
         format=parsed.format or reader.NAME,
         timing=parsed.timing,
         encoding=encoding,
@@ -130,6 +131,14 @@ def _read_text(text: str, *, encoding: str, source: str | None, fps: float) -> T
         notes=tuple(notes),
         declared_duration_s=declared or None,
     )
+
+
+def _drained(segments: list[Segment]) -> Iterator[Segment]:
+    """The list's segments in order, each let go of as it is given: the columns grow as the objects are freed, so
+    reading a long file never holds its text as both at once."""
+    segments.reverse()
+    while segments:
+        yield segments.pop()
 
 
 def duration_reason(declared: float, where: str | None, segments: list[Segment]) -> tuple[str, str | None]:

@@ -619,6 +619,24 @@ print(json.dumps({"peak_rss_mb": peak_mb()}))
 )
 
 
+# What Python holds for a read transcript and its prompt lines (units), measured apart from the run: tracemalloc
+# would slow the run and its own tables would count in the run's peak.
+LIVE_CHILD = r"""
+import gc, json, sys, tracemalloc
+sys.path.insert(0, sys.argv[2])
+from app.summarize import prompts
+from app.transcript import read_file
+tracemalloc.start()
+t = read_file(sys.argv[1])
+gc.collect()
+transcript = tracemalloc.get_traced_memory()[0]
+units = prompts.group_segments(t.segments)
+both = tracemalloc.get_traced_memory()[0]
+print(json.dumps({"transcript_mb": transcript / 2**20, "units_mb": (both - transcript) / 2**20,
+                  "segments": len(t.segments), "units": len(units)}))
+"""
+
+
 def bench_memory(tiny: Path) -> dict[str, Any]:
     """Peak RSS of whole runs on 1, 5 and 10 h transcripts (the tiny model: the pipeline's own memory, without a
     large model's weights), each next to a bare llama.cpp process doing the run's deepest request: llama.cpp's
@@ -632,8 +650,12 @@ def bench_memory(tiny: Path) -> dict[str, Any]:
             deepest = Path(d) / f"{hours}h.json"
             r = run_child(MEMORY_CHILD, str(tiny), str(p), str(ROOT), str(deepest))
             bare = run_child(BARE_MEMORY_CHILD, str(tiny), str(deepest))
+            live = run_child(LIVE_CHILD, str(p), str(ROOT))
             out[f"{hours}h"] = {
                 "text_mb": round(p.stat().st_size / 2**20, 2),
+                "transcript_live_mb": round(live["transcript_mb"], 2),
+                "units_live_mb": round(live["units_mb"], 2),
+                "segments": live["segments"],
                 "peak_rss_mb": round(r["peak_rss_mb"], 1),
                 "bare_peak_rss_mb": round(bare["peak_rss_mb"], 1),
                 "own_mb": round(r["peak_rss_mb"] - bare["peak_rss_mb"], 1),
@@ -816,6 +838,14 @@ def table(r: dict[str, Any]) -> str:
         row(
             "  its growth 1 h -> 10 h (MB, per MB of text)",
             f"{mm['own_growth_mb']} ({mm['own_growth_mb_per_text_mb']})",
+        )
+        row(
+            "  text / transcript held / its prompt lines held, 1 h / 5 h / 10 h (MB, tracemalloc)",
+            " / ".join(
+                f"{mm[h]['text_mb']}, {mm[h]['transcript_live_mb']}, {mm[h]['units_live_mb']}"
+                for h in ("1h", "5h", "10h")
+                if h in mm
+            ),
         )
     if "pipeline" in r:
         row("peak RSS, full run on the pipeline transcript (MB)", f"{r['pipeline']['peak_rss_mb']}")
