@@ -136,6 +136,16 @@ def invented_links(text: str, transcript: str) -> list[str]:
     return out
 
 
+_STUCK = re.compile(r"\b\w*([^\W\d_])\1{5,}\w*|\b\w*([^\W\d_]{2,4})\2{4,}\w*")
+
+
+def stuck_words(text: str, transcript: str | None) -> list[str]:
+    """Words of a model stuck on one token: a letter six times in a row, or two to four letters five times
+    ("zvqwriiiiii"), unless the transcript has the word."""
+    said = (transcript or "").lower()
+    return [m.group() for m in _STUCK.finditer(text) if m.group().lower() not in said]
+
+
 def broken_words(title: str) -> int:
     return len(_BROKEN.findall(title))
 
@@ -243,5 +253,6 @@ def defects(
         if transcript is not None
         else 0,
         "bare_labels": sum(bare_labels(x, names) for x in texts),
+        "stuck_words": sum(len(stuck_words(x, transcript)) for x in [*titles, *texts]),
         "capped_answers": result.stats.output_capped,
     }

@@ -328,3 +328,10 @@ def test_labels_with_nothing_said_are_counted() -> None:
 
     text = "- [00:15:20] Stefan: Yes.\n- [00:01:32] Jens:\n- [00:02:00] Jens: Yes, we ship Friday.\nStefan: okay, okay."
     assert bare_labels(text, {"stefan", "jens"}) == 3
+
+
+def test_words_of_a_model_stuck_on_one_token_are_counted() -> None:
+    from tests.defects import stuck_words
+
+    text = "Jens: [zvqwr" + "i" * 60 + "\n- Mississippi, a bookkeeper, Aaaaah, hahahahaha and lololololol."
+    assert stuck_words(text, "they laughed: hahahahaha") == ["zvqwr" + "i" * 60, "lololololol"]

@@ -13,7 +13,7 @@ loop (the same paragraph two or three times). Each defence here is a plain text 
 - `TextGuard`: a streaming filter for notes and summaries. It passes on whole sentences and lines only, once they
   are checked: echoed instructions and placeholders never get through, a repeated sentence, line or bullet is
   dropped, and a repetition tells the caller to stop the generation (the model is looping), so an answer ends
-  instead of running to its cap.
+  instead of running to its cap; so does a model stuck on one token ("iiiiiiii"), whose run is dropped.
 
 Pure Python, no Qt, no llama_cpp.
 """
@@ -409,6 +409,9 @@ _ADDRESS = re.compile(
     re.I,
 )
 _NGRAM_LOOP = 8  # a run of this many words seen three times is a loop, even without a sentence end
+# A model stuck on one token writes no word at all: a letter six times or more, or two to four letters five
+# times ("[zvqwriiiiiiii…" ended a SmolLM2 summary of seed 003 read in two long windows).
+_STUCK = re.compile(r"([^\W\d_])\1{5,}|([^\W\d_]{2,4})\2{4,}")
 
 
 # The words of Recap's tasks that say nothing of a transcript's subject
@@ -499,7 +502,7 @@ class TextGuard:
                 continue
             out.append(self._check(piece))
             self.sentences += 1
-        if not self.stop and self._run_loops(self._buf):
+        if not self.stop and (self._run_loops(self._buf) or self._stuck(self._buf)):
             self._buf = ""
         return "".join(out)
 
@@ -554,6 +557,20 @@ class TextGuard:
                 return True
         return False
 
+    def _stuck(self, text: str) -> bool:
+        """The model is stuck on one token ("iiiiiii"): it stops, and the text since the last sentence or line
+        end goes with it. A word the transcript itself has ("hahahaha" said aloud) is left to the other checks."""
+        if not _STUCK.search(text):
+            return False
+        for word in re.findall(r"[^\W\d_]+", text):
+            if _STUCK.search(word) and not (
+                self.source is not None and self.source.begins_a_word(word.lower())
+            ):
+                self.counts.loops += 1
+                self.stop = True
+                return True
+        return False
+
     def _check(self, piece: str, final: bool = False) -> str:
         m = re.match(r"^(.*?)(\s*)$", piece, re.S)
         assert m is not None
@@ -593,6 +610,8 @@ class TextGuard:
             self.seen.append(key)
             self._pending_heading = body.rstrip() + "\n"  # a lead-in kept back before it is dropped
             return ""
+        if self._stuck(body):
+            return self._emit(drop)
         if not ws or _junk(body, ws) or (said is not None and _nothing_said(said, newline or final)):
             # a bare speaker label, or one with only a filler on its line
             return self._emit(drop)

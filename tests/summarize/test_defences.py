@@ -529,3 +529,41 @@ def test_web_addresses_are_held_to_the_transcript(line: str, kept: bool) -> None
     )
     assert (line in out) is kept and "next episode's guest" in out
     assert counts.links == (0 if kept else 1)
+
+
+# ---- a model stuck on one token (seed 003 read in two long windows, 2026-12-05) ---------------------------------
+
+STUCK = "Jens: [zvqwr" + "i" * 62  # SmolLM2's whole summary that run, as the summary pane showed it
+
+
+@pytest.mark.parametrize("step", [1, 3, 200])
+def test_a_model_stuck_on_one_token_is_stopped_and_its_run_dropped(step: int) -> None:
+    counts = GuardCounts()
+    guard = TextGuard(INSTRUCTIONS, counts, source=TRANSCRIPT)
+    text = "They talk about the tech behind the episode.\n" + STUCK + "i" * 400
+    out, fed = [], 0
+    while fed < len(text) and not guard.stop:
+        out.append(guard.feed(text[fed : fed + step]))
+        fed += step
+    out.append(guard.flush())
+    assert "".join(out) == "They talk about the tech behind the episode.\n"
+    assert guard.stop and counts.loops == 1
+    assert fed <= text.index("zvqwr") + len("zvqwr") + 6 + step  # stopped at the sixth "i", not at the end
+
+
+def test_a_stuck_run_inside_a_finished_sentence_is_dropped() -> None:
+    counts = GuardCounts()
+    out = clean_text("- Rust is fast.\n- The team saaaaaaaaaaid so.\n- More later.", INSTRUCTIONS, counts)
+    assert out == "- Rust is fast."
+    assert counts.loops == 1
+
+
+@pytest.mark.parametrize(
+    "word", ["Mississippi", "Aaaaah", "bookkeeper", "Hahahahaha", "Bwahahahaha", "1000000", "zzz", "IIIII"]
+)
+def test_real_words_and_runs_the_transcript_has_are_not_stuck(word: str) -> None:
+    source = Source(["He just laughed: hahahahaha, bwahahahaha."], SPEAKERS)
+    counts = GuardCounts()
+    text = f"The word {word} came up twice."
+    assert clean_text(text, INSTRUCTIONS, counts, source=source) == text
+    assert counts.loops == 0
