@@ -533,7 +533,7 @@ def test_web_addresses_are_held_to_the_transcript(line: str, kept: bool) -> None
 
 # ---- a model stuck on one token (seed 003 read in two long windows, 2026-12-05) ---------------------------------
 
-STUCK = "Jens: [zvqwr" + "i" * 62  # SmolLM2's whole summary that run, as the summary pane showed it
+STUCK = "Jens: [zvqwr" + "i" * 63  # SmolLM2's whole summary that run, as the summary pane showed it
 
 
 @pytest.mark.parametrize("step", [1, 3, 200])
