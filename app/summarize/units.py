@@ -6,13 +6,11 @@ once (`Segments`), not again as its units (a 10-hour transcript's units were a s
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator, Sequence
-from typing import overload
 
-from ..transcript import Segment, Segments
+from ..transcript import Segment, Segments, SegmentView
 
 
-class Units(Sequence[Segment]):
+class Units(SegmentView):
     """Unit i is the kept segments (all when `kept` is None; the others are backchannels said over a run) from
     segment `first[i]` up to the next unit's first: 4 bytes a unit, and a byte a segment when some are left out.
     It starts where its first segment starts and ends where the last of them ends, or later when an earlier one
@@ -56,22 +54,7 @@ class Units(Sequence[Segment]):
     def __len__(self) -> int:
         return len(self._first)
 
-    @overload
-    def __getitem__(self, i: int) -> Segment: ...
-
-    @overload
-    def __getitem__(self, i: slice) -> tuple[Segment, ...]: ...
-
-    def __getitem__(self, i: int | slice) -> Segment | tuple[Segment, ...]:
-        if isinstance(i, slice):
-            return tuple(self._unit(j) for j in range(*i.indices(len(self))))
-        if i < 0:
-            i += len(self)
-        if not 0 <= i < len(self):
-            raise IndexError("unit index out of range")
-        return self._unit(i)
-
-    def _unit(self, i: int) -> Segment:
+    def _make(self, i: int) -> Segment:
         segs, a, kept = self._segments, self._first[i], self._kept
         b = self._first[i + 1] if i + 1 < len(self._first) else len(segs)
         if b - a == 1:
@@ -79,16 +62,3 @@ class Units(Sequence[Segment]):
         at = [j for j in range(a, b) if kept is None or kept[j]]
         end = max(segs.ends[j] for j in at)
         return Segment(segs.starts[a], end, segs.speaker(a), " ".join(segs.text(j) for j in at))
-
-    def __iter__(self) -> Iterator[Segment]:
-        return (self._unit(i) for i in range(len(self)))
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Sequence) and not isinstance(other, str):
-            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]  # (compared by value, like a list)
-
-    def __repr__(self) -> str:
-        return f"Units({list(self)!r})"

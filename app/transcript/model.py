@@ -23,7 +23,48 @@ class Segment:
     text: str  # whitespace folded to single spaces, never empty
 
 
-class Segments(Sequence[Segment]):
+class SegmentView(Sequence[Segment]):
+    """A sequence whose `Segment`s are made when one is asked for (`_make`): indexing, slicing (to a tuple),
+    iterating, and equality with any sequence of the same segments."""
+
+    __slots__ = ()
+
+    def _make(self, i: int) -> Segment:
+        raise NotImplementedError
+
+    def __len__(self) -> int:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, i: int) -> Segment: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> tuple[Segment, ...]: ...
+
+    def __getitem__(self, i: int | slice) -> Segment | tuple[Segment, ...]:
+        if isinstance(i, slice):
+            return tuple(self._make(j) for j in range(*i.indices(len(self))))
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(f"{type(self).__name__} index out of range")
+        return self._make(i)
+
+    def __iter__(self) -> Iterator[Segment]:
+        return (self._make(i) for i in range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    # (Python sets __hash__ to None here, since __eq__ is defined: unhashable like a list, unless a subclass says)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({list(self)!r})"
+
+
+class Segments(SegmentView):
     """A transcript's segments held as columns: every text in one string, the times and speakers in arrays.
 
     A 10-hour transcript has ~6,000 segments (a subtitle file ~100,000); as `Segment` objects each cost ~150 bytes
@@ -56,22 +97,7 @@ class Segments(Sequence[Segment]):
     def __len__(self) -> int:
         return len(self._starts)
 
-    @overload
-    def __getitem__(self, i: int) -> Segment: ...
-
-    @overload
-    def __getitem__(self, i: slice) -> tuple[Segment, ...]: ...
-
-    def __getitem__(self, i: int | slice) -> Segment | tuple[Segment, ...]:
-        if isinstance(i, slice):
-            return tuple(self._segment(j) for j in range(*i.indices(len(self))))
-        if i < 0:
-            i += len(self)
-        if not 0 <= i < len(self):
-            raise IndexError("segment index out of range")
-        return self._segment(i)
-
-    def _segment(self, i: int) -> Segment:
+    def _make(self, i: int) -> Segment:
         return Segment(self._starts[i], self._ends[i], self.speaker(i), self.text(i))
 
     def text(self, i: int) -> str:
@@ -81,9 +107,6 @@ class Segments(Sequence[Segment]):
     def speaker(self, i: int) -> str | None:
         who = self._who[i]
         return None if who < 0 else self._speakers[who]
-
-    def __iter__(self) -> Iterator[Segment]:
-        return (self._segment(i) for i in range(len(self)))
 
     @property
     def starts(self) -> Sequence[float]:
@@ -112,15 +135,10 @@ class Segments(Sequence[Segment]):
                 and [self._speakers[w] if w >= 0 else None for w in self._who]
                 == [other._speakers[w] if w >= 0 else None for w in other._who]
             )
-        if isinstance(other, Sequence) and not isinstance(other, str):
-            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
-        return NotImplemented
+        return super().__eq__(other)
 
-    def __hash__(self) -> int:
+    def __hash__(self) -> int:  # (a Transcript, frozen, hashes its fields)
         return hash((self._text, self._offsets.tobytes(), self._starts.tobytes(), self._ends.tobytes()))
-
-    def __repr__(self) -> str:
-        return f"Segments({list(self)!r})"
 
 
 @dataclass(frozen=True)
