@@ -309,8 +309,7 @@ class Summarizer:
         """The window's transcript lines (the first with its full label) and its time span."""
         me = st.measured
         assert me is not None
-        units = me.units[w.first : w.stop]
-        return me.lines(w.first, w.stop), (units[0].start_s, units[-1].end_s)
+        return me.lines(w.first, w.stop), (me.units[w.first].start_s, me.units[w.stop - 1].end_s)
 
     def _offer(self, st: RunState, w: Window, chapter_text: str) -> Iterator[Event]:
         """The window's `[stamp] Title` lines offered to the chapter list, in order; ChapterFound for each kept."""

@@ -8,7 +8,7 @@ import math
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
-from ..transcript import Segment, Segments, Transcript
+from ..transcript import Segment, Segments, SegmentView, Transcript
 from .chapters import stamp
 from .units import Units
 
@@ -108,16 +108,14 @@ def stamped(units: Sequence[Segment], every_s: float, always: Collection[int] = 
     return out
 
 
-def unit_line(
-    units: Sequence[Segment], i: int, stamps: Sequence[bool] | None = None, full: bool = False
-) -> str:
+def unit_line(units: SegmentView, i: int, stamps: Sequence[bool] | None = None, full: bool = False) -> str:
     """Unit i's prompt line. `full`: with its stamp and speaker (a window's first line); else the form it has
     inside a window: its stamp only where `stamps` says (default: every line), its speaker only when it is not the
     one of the line above."""
     u = units[i]
     if full:
         return transcript_line(u)
-    who = f"{u.speaker}: " if u.speaker and not (i and units[i - 1].speaker == u.speaker) else ""
+    who = f"{u.speaker}: " if u.speaker and not (i and units.speaker(i - 1) == u.speaker) else ""
     on = stamps is None or stamps[i]
     return f"[{stamp(u.start_s)}] {who}{u.text}" if on else f"{who}{u.text}"
 

@@ -54,6 +54,9 @@ class Units(SegmentView):
     def __len__(self) -> int:
         return len(self._first)
 
+    def speaker(self, i: int) -> str | None:
+        return self._segments.speaker(self._first[i])
+
     def _make(self, i: int) -> Segment:
         segs, a, kept = self._segments, self._first[i], self._kept
         b = self._first[i + 1] if i + 1 < len(self._first) else len(segs)

@@ -35,6 +35,10 @@ class SegmentView(Sequence[Segment]):
     def __len__(self) -> int:
         raise NotImplementedError
 
+    def speaker(self, i: int) -> str | None:
+        """Segment i's speaker; subclasses give it without making the segment."""
+        return self._make(i).speaker
+
     @overload
     def __getitem__(self, i: int) -> Segment: ...
 

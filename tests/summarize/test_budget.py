@@ -9,12 +9,12 @@ from pathlib import Path
 from app.engine import LlamaEngine
 from app.summarize import budget, prompts
 from app.summarize.budget import Measured, measure
-from app.transcript import Segment, read_file
+from app.transcript import Segment, Segments, SegmentView, read_file
 from tests.helpers import DATA
 
 
 def test_a_window_offers_the_stamps_its_lines_show_and_always_its_first() -> None:
-    units = [Segment(s, s + 5.0, "A", "w") for s in (0.0, 10.0, 40.0, 50.0, 80.5)]
+    units = Segments(Segment(s, s + 5.0, "A", "w") for s in (0.0, 10.0, 40.0, 50.0, 80.5))
     me = Measured(units, [1] * 5, 0, 5, stamps=[True, False, True, False, True])
     assert me.starts(0, 5) == {"00:00:00": 0.0, "00:00:40": 40.0, "00:01:20": 80.5}
     # a window that begins at an unstamped line shows its first line in full, stamp included
@@ -47,6 +47,7 @@ def test_measured_in_pieces_counts_what_one_call_counts(tiny_model: Path, monkey
 
 def _lines(units, stamps=None):  # noqa: ANN001, ANN202
     """(full, in-window) form of every unit's line (prompts.unit_line)."""
+    units = units if isinstance(units, SegmentView) else Segments(units)
     n = range(len(units))
     return [prompts.unit_line(units, i, full=True) for i in n], [
         prompts.unit_line(units, i, stamps) for i in n

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.summarize import prompts
-from app.transcript import Segment
+from app.transcript import Segment, Segments, SegmentView
 
 
 def units(*starts: float, speakers: str = "AABB") -> list[Segment]:
@@ -53,6 +53,7 @@ def test_the_head_says_what_a_stamp_is_and_the_echo_check_knows_it() -> None:
 
 def _lines(units, stamps=None):  # noqa: ANN001, ANN202
     """(full, in-window) form of every unit's line (prompts.unit_line)."""
+    units = units if isinstance(units, SegmentView) else Segments(units)
     n = range(len(units))
     return [prompts.unit_line(units, i, full=True) for i in n], [
         prompts.unit_line(units, i, stamps) for i in n
