@@ -8,10 +8,11 @@ Small models hallucinate quotes and invent points when asked for them; this part
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from ..transcript import Segment
@@ -51,23 +52,28 @@ def key_moments(
     bounds = [*starts, len(units)]
     for first, stop in zip(bounds, bounds[1:], strict=False):
         centroid: Counter[str] = Counter()
-        for u in units[first:stop]:
-            centroid.update(stems(u.text))
+        for i in range(first, stop):  # (a unit at a time: a chapter may be most of a long transcript)
+            centroid.update(stems(units[i].text))
         norm_c = math.sqrt(sum((v * idf[w]) ** 2 for w, v in centroid.items())) or 1.0
-        scored: list[tuple[float, int, str]] = []
-        for i in range(first, stop):
-            for raw in _SENTENCE.findall(units[i].text):
-                sentence = _FILLER.sub("", raw).strip()
-                ws = sentence.split()
-                if not (MIN_WORDS <= len(ws) <= MAX_WORDS):
-                    continue
-                tf = Counter(stems(sentence))
-                if not tf:
-                    continue
-                dot = sum(v * centroid[w] * idf.get(w, 0.0) ** 2 for w, v in tf.items())
-                norm_s = math.sqrt(sum((v * idf.get(w, 0.0)) ** 2 for w, v in tf.items())) or 1.0
-                scored.append((dot / (norm_s * norm_c), i, sentence))
-        for score, i, sentence in sorted(scored, reverse=True)[:per_chapter]:
+
+        def scored(
+            first: int = first, stop: int = stop, centroid: Counter[str] = centroid, norm_c: float = norm_c
+        ) -> Iterator[tuple[float, int, str]]:
+            for i in range(first, stop):
+                for raw in _SENTENCE.findall(units[i].text):
+                    sentence = _FILLER.sub("", raw).strip()
+                    ws = sentence.split()
+                    if not (MIN_WORDS <= len(ws) <= MAX_WORDS):
+                        continue
+                    tf = Counter(stems(sentence))
+                    if not tf:
+                        continue
+                    dot = sum(v * centroid[w] * idf.get(w, 0.0) ** 2 for w, v in tf.items())
+                    norm_s = math.sqrt(sum((v * idf.get(w, 0.0)) ** 2 for w, v in tf.items())) or 1.0
+                    yield dot / (norm_s * norm_c), i, sentence
+
+        # the best per_chapter, as sorted(..., reverse=True)[:per_chapter] would give, holding no more of them
+        for score, i, sentence in heapq.nlargest(per_chapter, scored()):
             text = sentence[:1].upper() + sentence[1:]
             out.append((score, Moment(units[i].start_s, units[i].speaker, text)))
     if limit is not None:

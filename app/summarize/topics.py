@@ -19,7 +19,7 @@ import math
 import re
 from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ..transcript import Segment
@@ -72,12 +72,15 @@ class Shift:
 
 
 def cohesion_shifts(units: Sequence[Segment], block_words: int = 300, smooth: int = 2) -> list[Shift]:
-    """Every unit start (but the first) with the depth of the cohesion dip there, in transcript order."""
+    """The unit starts where cohesion dips (TextTiling's local minima of similarity: the depth there is above
+    zero and no lower than the gap before it, higher than the gap after it), with their depth, in transcript
+    order. Only these can begin a chapter (`pick_shifts`); the curve over every unit start is kept in arrays,
+    not as a `Shift` a unit (which cost ~50 bytes a unit at the peak of a 10-hour run)."""
     # Stems as small ints in one array: a list of stem strings costs ~60 bytes a word (7.7 MB passing through
     # for a 10-hour transcript); the array costs 4, and each distinct stem is kept once.
     ids: dict[str, int] = {}
     stream = array("i")
-    starts: list[int] = []  # word position where each unit begins
+    starts = array("i")  # word position where each unit begins
     for u in units:
         starts.append(len(stream))
         stream.extend(ids.setdefault(w, len(ids)) for w in stems(u.text))
@@ -96,7 +99,9 @@ def cohesion_shifts(units: Sequence[Segment], block_words: int = 300, smooth: in
     words = array("i", (w if idf[w] > 0 else -1 for w in stream))
     del stream
 
-    gaps = [i for i in range(1, len(units)) if block_words // 2 <= starts[i] <= n - block_words // 2]
+    gaps = array(
+        "i", (i for i in range(1, len(units)) if block_words // 2 <= starts[i] <= n - block_words // 2)
+    )
     if not gaps:
         return []
     # Sliding counts: left = words[p - B, p), right = words[p, p + B); moved from gap to gap, so the whole pass
@@ -108,7 +113,7 @@ def cohesion_shifts(units: Sequence[Segment], block_words: int = 300, smooth: in
     hi = min(n, mid + block_words)
     left.update(w for w in words[lo:mid] if w >= 0)
     right.update(w for w in words[mid:hi] if w >= 0)
-    sims: list[float] = []
+    sims = array("d")
     for g in gaps:
         p = starts[g]
         new_lo, new_hi = max(0, p - block_words), min(n, p + block_words)
@@ -125,14 +130,21 @@ def cohesion_shifts(units: Sequence[Segment], block_words: int = 300, smooth: in
         lo, mid, hi = new_lo, p, new_hi
         sims.append(_cosine(left, right, idf))
     if smooth > 0:
-        sims = [
-            sum(sims[max(0, i - smooth) : i + smooth + 1]) / len(sims[max(0, i - smooth) : i + smooth + 1])
-            for i in range(len(sims))
-        ]
-    out = []
-    for i, g in enumerate(gaps):
-        out.append(Shift(g, units[g].start_s, _depth(sims, i)))
-    return out
+        sims = array(
+            "d",
+            (
+                sum(sims[max(0, i - smooth) : i + smooth + 1])
+                / len(sims[max(0, i - smooth) : i + smooth + 1])
+                for i in range(len(sims))
+            ),
+        )
+    depths = array("d", (_depth(sims, i) for i in range(len(sims))))
+    return [Shift(g, units[g].start_s, depths[i]) for i, g in enumerate(gaps) if _is_dip(depths, i)]
+
+
+def _is_dip(depths: Sequence[float], i: int) -> bool:
+    d = depths[i]
+    return d > 0 and (i == 0 or depths[i - 1] <= d) and (i + 1 == len(depths) or depths[i + 1] < d)
 
 
 def _cosine(a: Counter[int], b: Counter[int], idf: Sequence[float]) -> float:
@@ -169,7 +181,7 @@ def pick_shifts(
     depths) keeps dips that stand out; fewer than `count` come back when fewer stand out."""
     if count <= 0 or not shifts:
         return []
-    minima = [s for i, s in enumerate(shifts) if s.depth > 0 and _is_local_max(shifts, i)]
+    minima = list(shifts)  # (cohesion_shifts gives only the dips)
     if not minima:
         return []
     if min_depth is None:
@@ -186,11 +198,6 @@ def pick_shifts(
             continue
         chosen.append(s)
     return sorted(chosen, key=lambda s: s.start_s)
-
-
-def _is_local_max(shifts: Sequence[Shift], i: int) -> bool:
-    d = shifts[i].depth
-    return (i == 0 or shifts[i - 1].depth <= d) and (i + 1 == len(shifts) or shifts[i + 1].depth < d)
 
 
 def chapter_count(duration_s: float, minutes_per_chapter: float, min_gap_s: float) -> int:
@@ -372,7 +379,7 @@ _FUNCTION = frozenset(
 )
 
 
-def keywords(texts: Sequence[str], background: Counter[str], total_units: int, k: int = 4) -> list[str]:
+def keywords(texts: Iterable[str], background: Counter[str], total_units: int, k: int = 4) -> list[str]:
     """The words that stand out in `texts` against the whole transcript (tf-idf over prompt units), as written
     (the most common spelling of each stem), for a title made from a chapter's own words."""
     tf: Counter[str] = Counter()

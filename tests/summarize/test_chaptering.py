@@ -5,6 +5,9 @@ SmolLM2-135M-Instruct's own, recorded on seed 003's chapters under the title pro
 from __future__ import annotations
 
 import asyncio
+import random
+import re
+import tracemalloc
 
 import pytest
 
@@ -217,3 +220,98 @@ def test_a_transcript_without_punctuation_gives_its_title_a_bounded_passage() ->
 def test_a_lead_in_naming_the_task_is_taken_off_a_title(raw: str, title: str) -> None:
     titler = Titler(_podcast(), [0], INSTRUCTIONS, prompts.SYSTEM, ["Host", "Guest"])
     assert titler.check(raw)[0] == title
+
+
+def _passage_as_a_list(titler: Titler, k: int, kws: list[str], words: int = 40) -> list[str]:
+    """The passage as it was chosen until 2026-12-05, from a list of every sentence of the chapter: the oracle
+    for the bounded way (`Titler.passage`)."""
+    first, stop = titler.span(k)
+    sents = list(
+        dict.fromkeys(
+            " ".join(ws[: int(words * 1.5)])
+            for u in titler.units[first:stop]
+            for m in re.finditer(r"[^.!?]+[.!?]*", u.text)
+            if len(ws := m.group().split()) >= 4
+        )
+    )
+    if not sents:
+        return titler.excerpt(k, words)
+    low_kws = [w.lower() for w in kws]
+
+    def score(i: int) -> float:
+        return sum(w in sents[i].lower() for w in low_kws) / len(sents[i].split()) ** 0.3
+
+    picked: list[int] = []
+    n = 0
+    for i in sorted(range(len(sents)), key=lambda i: -score(i)):
+        m = len(sents[i].split())
+        if n and n + m > words:
+            continue
+        picked.append(i)
+        n += m
+        if n >= 0.7 * words:
+            break
+    return [sents[i] for i in sorted(picked)]
+
+
+def _random_units(rng: random.Random, n: int) -> list[Segment]:
+    vocab = ["schema", "migration", "Postgres", "the", "a", "was", "hard", "we", "moved", "it", "data", "yes"]
+    out = []
+    for i in range(n):
+        sentences = []
+        for _ in range(rng.randint(1, 4)):
+            length = rng.choice([2, 4, 5, 8, 13, 30, 70])  # long ones: many are passed over as too long
+            sentences.append(
+                " ".join(rng.choice(vocab) for _ in range(length)) + rng.choice([".", "?", "!", ""])
+            )
+        if rng.random() < 0.2 and out:  # said again: taken once
+            sentences = [out[-1].text]
+        out.append(Segment(i * 5.0, i * 5.0 + 4, "A", " ".join(sentences)))
+    return out
+
+
+def test_the_passage_held_to_its_best_sentences_is_the_one_every_sentence_gave() -> None:
+    """`passage` keeps only its best sentences, not a list of the chapter's every one (which grows with a long
+    chapter), and reads the chapter again when they run out: the same sentences as the list gave, in 200 random
+    chapters with ties, repeats and long sentences passed over (some need more than the first 64), and in the
+    podcast chapters above."""
+    rng = random.Random(7)
+    for trial in range(200):
+        units = _random_units(rng, rng.choice([3, 20, 120, 400]))
+        titler = Titler(units, [0], INSTRUCTIONS, prompts.SYSTEM, ["A"])
+        kws = rng.sample(["schema", "migration", "postgres", "data", "hard"], rng.randint(0, 3))
+        assert titler.passage(0, kws) == _passage_as_a_list(titler, 0, kws), trial
+    titler = Titler(_podcast(), [0, 4], INSTRUCTIONS, prompts.SYSTEM, ["Host", "Guest"])
+    for k in (0, 1):
+        assert titler.passage(k, titler.keywords(k)) == _passage_as_a_list(titler, k, titler.keywords(k))
+
+
+def test_a_long_chapters_title_work_holds_no_list_of_its_units() -> None:
+    """A 10-hour chapter (a long file the model found no parts in): its keywords, passage and keyword title are
+    worked out a unit at a time. What Python allocates on top of the units while doing so stays under a fifth of
+    the chapter's text (a list of its units' texts alone is the whole text; with the passage's sentences and the
+    joined text of the keyword title it came to 3 times the text, tracemalloc, 2026-12-05)."""
+    rng = random.Random(3)
+    syllables = ["ka", "lo", "mer", "tin", "sa", "dor", "vel", "pum"]
+    words = ["".join(rng.choice(syllables) for _ in range(3)) for _ in range(300)]  # each in ~5 % of the units
+    units = [
+        Segment(
+            i * 6.0,
+            i * 6.0 + 6,
+            "Ann" if i % 2 else "Ben",
+            " ".join(rng.choice(words) for _ in range(16)) + ".",
+        )
+        for i in range(6000)
+    ]
+    text = sum(len(u.text) for u in units)
+    titler = Titler(units, [0], INSTRUCTIONS, prompts.SYSTEM, ["Ann", "Ben"])
+    tracemalloc.start()
+    try:
+        kws = titler.keywords(0)
+        passage = titler.passage(0, kws)
+        title = titler.keyword_title(0)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert passage and title  # the work was done
+    assert peak < text / 5, (peak, text)

@@ -163,9 +163,13 @@ def test_keywords_side_by_side_become_one() -> None:
 
     texts = ["the remote control has buttons", "a remote control for the TV"]
     assert (
-        keyword_title(joined_pairs(["remote", "control", "buttons"], texts)) == "Remote control and buttons"
+        keyword_title(joined_pairs(["remote", "control", "buttons"], lambda: texts))
+        == "Remote control and buttons"
     )
-    assert joined_pairs(["remote", "buttons"], texts) == ["remote", "buttons"]
+    assert joined_pairs(["remote", "buttons"], lambda: texts) == ["remote", "buttons"]
+    # side by side across two texts too ("... the remote" "control ..."), as in the texts joined
+    split = ["the remote", "control has buttons and a Remote", "Control for the TV"]
+    assert joined_pairs(["remote", "control"], lambda: split) == ["remote control"]
 
 
 @pytest.mark.parametrize(
