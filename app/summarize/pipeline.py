@@ -60,7 +60,7 @@ from .reading import Reading, read_concurrently, read_in_turn
 from .runcache import NullCache, open_cache
 from .state import RunState
 from .store import Store
-from .windows import PlanError, Window, plan_windows
+from .windows import After, PlanError, Window, plan_windows
 
 log = logging.getLogger(__name__)
 
@@ -290,7 +290,7 @@ class Summarizer:
         assert me is not None
         w = windows[i]
         budget = max(1, budget - (e.prompt_tokens + e.max_tokens - e.n_ctx) - self.options.safety_tokens)
-        rest = plan_windows(me.units[w.first :], me.line_tokens[w.first :], budget)
+        rest = plan_windows(After(me.units, w.first), me.line_tokens[w.first :], budget)
         windows[i:] = [Window(i + r.index, w.first + r.first, w.first + r.stop, r.tokens) for r in rest]
         log.info("re-planned from window %d with budget %d: %d windows", i, budget, len(windows))
         return budget

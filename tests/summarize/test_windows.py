@@ -75,3 +75,46 @@ def test_a_first_line_longer_than_the_short_window_is_not_an_empty_window() -> N
     w = plan_windows(segs(50), [200] + [10] * 49, 300, first_budget=100)
     assert w[0].stop > 0 and all(x.stop > x.first for x in w)
     assert w[-1].stop == 50
+
+
+def test_the_plan_after_a_short_first_window_reads_the_columns_without_copying_them() -> None:
+    """The windows after a short first one are planned on a view of the rest (`After`), not a slice: a slice of
+    the transcript's columns makes every segment after the first window (1.4 MB at the peak of a 10-hour run).
+    The plan is the one a list slice gave, and planning a 6,000-unit transcript allocates little on top."""
+    import random
+    import tracemalloc
+
+    from app.summarize import prompts
+    from app.summarize.windows import After
+    from app.transcript.model import Segments
+
+    rng = random.Random(2)
+    words = ["plan", "budget", "hiring", "release", "we", "talked", "about", "the", "today"]
+    listed = [
+        Segment(
+            i * 6.0,
+            i * 6.0 + 5.0 + rng.choice([0, 2]),
+            "Ann" if rng.random() < 0.5 else "Ben",
+            " ".join(rng.choice(words) for _ in range(16)),
+        )
+        for i in range(6000)
+    ]
+    units = prompts.group_segments(Segments(listed))
+    tokens = [rng.randint(15, 40) for _ in range(len(units))]
+    plan = plan_windows(units, tokens, 2000, 500)
+    assert plan == plan_windows(list(units), tokens, 2000, 500)  # (a list's slice is the old way)
+    assert len(plan) > 10 and plan[0].tokens <= 500
+    tracemalloc.start()
+    try:
+        plan_windows(units, tokens, 2000, 500)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 100_000, peak  # a tuple of the units after the first window: ~1 MB
+
+    view = After(listed, 5995)
+    assert len(view) == 5 and view[0] == listed[5995] and view[-1] == listed[-1]
+    assert list(view) == listed[5995:] and view[1:3] == listed[5996:5998]
+    with pytest.raises(IndexError):
+        view[5]
+    assert len(After(listed, 7000)) == 0
