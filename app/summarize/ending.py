@@ -18,7 +18,10 @@ def find_moments(st: RunState) -> None:
     KEY_MOMENTS most central of those."""
     me = st.measured
     assert me is not None
-    unit_at = {u.start_s: i for i, u in enumerate(me.units)}
+    # the unit each chapter starts at (the last of equal starts), found in one pass that keeps only those: a map
+    # of every unit's start was 0.26 MB at the peak of a 10-hour run
+    wanted = {c.start_s for c in st.chapters.chapters}
+    unit_at = {u.start_s: i for i, u in enumerate(me.units) if u.start_s in wanted}
     starts = sorted({unit_at.get(c.start_s, 0) for c in st.chapters.chapters} | {0})
     moments = key_moments(me.units, starts, limit=KEY_MOMENTS)
     st.moments = [moment_line(m) for m in moments]
