@@ -8,9 +8,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import overload
 
-from ..transcript import Segment
+from ..transcript import Segment, SegmentView
 
 
 class PlanError(Exception):
@@ -25,10 +24,12 @@ class Window:
     tokens: int  # transcript-line tokens in this window
 
 
-class After(Sequence[Segment]):
+class After(SegmentView):
     """segments[start:] as a view: slicing the transcript's columns (`SegmentView`) makes a `Segment` of every
     one, and planning the windows after a short first one made the whole transcript so (1.4 MB at the peak of a
     10-hour run, tracemalloc, 2026-12-05). Planning reads its segments by index only."""
+
+    __slots__ = ("_segments", "_start")
 
     def __init__(self, segments: Sequence[Segment], start: int) -> None:
         self._segments = segments
@@ -37,19 +38,7 @@ class After(Sequence[Segment]):
     def __len__(self) -> int:
         return max(0, len(self._segments) - self._start)
 
-    @overload
-    def __getitem__(self, i: int) -> Segment: ...
-
-    @overload
-    def __getitem__(self, i: slice) -> Sequence[Segment]: ...
-
-    def __getitem__(self, i: int | slice) -> Segment | Sequence[Segment]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        if i < 0:
-            i += len(self)
-        if not 0 <= i < len(self):
-            raise IndexError("After index out of range")
+    def _make(self, i: int) -> Segment:
         return self._segments[self._start + i]
 
 

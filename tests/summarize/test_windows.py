@@ -114,7 +114,9 @@ def test_the_plan_after_a_short_first_window_reads_the_columns_without_copying_t
 
     view = After(listed, 5995)
     assert len(view) == 5 and view[0] == listed[5995] and view[-1] == listed[-1]
-    assert list(view) == listed[5995:] and view[1:3] == listed[5996:5998]
+    assert list(view) == listed[5995:] and view[1:3] == tuple(
+        listed[5996:5998]
+    )  # (a slice is a tuple, as SegmentView's are)
     with pytest.raises(IndexError):
         view[5]
     assert len(After(listed, 7000)) == 0
