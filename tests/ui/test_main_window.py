@@ -14,6 +14,7 @@ from tests.helpers import (
     DATA,
     SEED_003,
     drop,
+    needs_seeds,
     run_until,
 )
 
@@ -45,6 +46,7 @@ def test_drop_file_streams_chapters_and_summary_to_finished(make_window, aloop, 
     assert not w.progress.busy and "done" in w.progress.stage.text()
 
 
+@needs_seeds
 def test_drop_seed_file_runs_many_windows(make_window, aloop, tiny_model) -> None:  # noqa: ANN001
     w = make_window(tiny_model)
     drop(w, SEED_003)
@@ -56,7 +58,8 @@ def test_drop_seed_file_runs_many_windows(make_window, aloop, tiny_model) -> Non
             else None
         )
     )
-    run_until(aloop, lambda: w.jobs.jobs[0].state == "done", timeout=120)
+    run_until(aloop, lambda: w.jobs.jobs[0].finished, timeout=120)
+    assert w.jobs.jobs[0].state == "done", w.jobs.jobs[0].error
     r = w.jobs.jobs[0].result
     assert r is not None and r.stats.windows > 1
     assert chapters_when_first_summary_text and chapters_when_first_summary_text[0] >= 1
