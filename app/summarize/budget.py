@@ -6,6 +6,7 @@ the longest task) minus the largest answer reserved, so no planned prompt can ov
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -26,7 +27,10 @@ class Measured:
     read (`lines`), so a long transcript is held once, as its units, rather than three times over."""
 
     units: Units  # prompt lines: runs of one speaker's segments (prompts.group_segments)
-    line_tokens: list[int]  # tokens of each line in its window form (prompts.unit_line), newline included
+    line_tokens: Sequence[
+        int
+    ]  # tokens of each line in its window form (prompts.unit_line), newline included:
+    # an array, 4 bytes a line (a list costs 8)
     label: int  # the most a window's first line (full form) costs over its window form
     transcript_tokens: (
         int  # the transcript's content ("Speaker: text"), without Recap's timestamps and instructions
@@ -55,13 +59,13 @@ async def measure(
     """The prompt lines of `units` (default: prompts.group_segments) with `stamps` (default: every line), counted."""
     units = prompts.group_segments(t.segments) if units is None else units
     stamps = [True] * len(units) if stamps is None else stamps
-    line_tokens: list[int] = []
+    line_tokens = array("i")
     label = 0
     for a in range(0, len(units), COUNT_CHUNK):
         at = range(a, min(a + COUNT_CHUNK, len(units)))
         cont = await model.count_tokens([prompts.unit_line(units, i, stamps) for i in at])
         full = await model.count_tokens([prompts.unit_line(units, i, full=True) for i in at])
-        line_tokens += [n + 1 for n in cont]  # +1: the newline between lines
+        line_tokens.extend(n + 1 for n in cont)  # +1: the newline between lines
         label = max(label, *(f - c for f, c in zip(full, cont, strict=True)))
     content = 0
     segs = t.segments

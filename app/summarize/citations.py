@@ -25,7 +25,7 @@ def ref_seconds(text: str) -> int:
 class CitationFilter:
     def __init__(self, segment_starts: Sequence[float], tolerance_s: float = 2.0) -> None:
         # whole seconds in an array: 4 bytes a segment instead of a list of ints (36 bytes each)
-        self._starts = array("l", sorted({int(s) for s in segment_starts}))
+        self._starts = array("i", sorted({int(s) for s in segment_starts}))
         self._tol = tolerance_s
         self._held = ""
         self.removed = 0

@@ -20,10 +20,12 @@ Pure Python, no Qt, no llama_cpp.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from ..transcript.model import Segment, Segments
 from .citations import REF
 from .language import FUNCTION_WORDS
 
@@ -257,18 +259,47 @@ def keyword_title(keywords: Sequence[str]) -> str:
 class Source:
     """The transcript's own words: what a quotation in the model's text must be made of, and who speaks.
 
-    The words are kept as one string (" w1 w2 w3 … ") and an n-gram is looked up as a substring: one copy of
-    the text, where sets of every 3- and 4-gram cost ten times the transcript (28 MB more for a 10-hour
-    file than for a 1-hour one). Quotes are rare and short, so the lookups' cost does not show."""
+    A run of words is looked for in the transcript's own string: the segments whose text has its longest word
+    (`Segments.with_text`, lower-cased a stretch at a time), then those segments' words, and enough of their
+    neighbours', as `words` makes them. So the checks say what they would over a copy of every word, without the
+    copy (the transcript's size again, 0.46 MB for a 10-hour file; sets of every 3- and 4-gram cost ten times
+    the transcript), and without a regular expression a run (Python keeps the last 512 it compiled: 0.45 MB
+    more for the quotations of a 10-hour run). A lookup takes ~2 ms for a 10-hour transcript on a 2-core
+    laptop; quotations are checked once, when their sentence is complete."""
 
-    def __init__(self, texts: Iterable[str], speakers: Iterable[str] = ()) -> None:
-        # across segment ends too: a quote may run over two of them. Joined a segment at a time: a list of every
-        # word on the way to the string cost 5.6 MB at its peak for a 10-hour transcript (tracemalloc)
-        self._words = " " + " ".join(j for t in texts if (j := " ".join(words(t)))) + " "
+    def __init__(self, segments: Segments | Iterable[str], speakers: Iterable[str] = ()) -> None:
+        """`segments`: the transcript's, or texts alone (held as segments at no time)."""
+        if not isinstance(segments, Segments):
+            segments = Segments(Segment(0.0, 0.0, None, t) for t in segments if t)
+        self._segments = segments
         self.speakers = {s.casefold() for s in speakers if s}
 
+    def _words_around(self, k: int, reach: int) -> list[str]:
+        """Segment k's words, with at least `reach` words of the segments before it and after it (or all)."""
+        segs = self._segments
+        mid = words(segs.text(k))
+        before: list[str] = []
+        i = k
+        while len(before) < reach and i > 0:
+            i -= 1
+            before[:0] = words(segs.text(i))
+        after: list[str] = []
+        i = k
+        while len(after) < reach and i + 1 < len(segs):
+            i += 1
+            after += words(segs.text(i))
+        return before + mid + after
+
     def _has(self, gram: Sequence[str]) -> bool:
-        return f" {' '.join(gram)} " in self._words
+        """Whether these words (from `words`) occur in a row in the transcript, across segments too."""
+        if not gram:
+            return False
+        n, run = len(gram), list(gram)
+        for k in self._segments.with_text(_key(gram)):
+            ws = self._words_around(k, n - 1)
+            if any(ws[i : i + n] == run for i in range(len(ws) - n + 1)):
+                return True
+        return False
 
     def says(self, quote: str) -> bool:
         """True when `quote` is the transcript's words: at least half of its 4-grams (3-grams for a quote of
@@ -279,12 +310,13 @@ class Source:
         ws = words(quote)
         if len(ws) < 4:
             return True
+        has = functools.cache(self._has)  # (a quote of six words or more asks for its 4-grams twice)
         grams = ngrams(ws, 3 if len(ws) < 6 else 4)
-        if 2 * sum(self._has(g) for g in grams) < len(grams):
+        if 2 * sum(has(g) for g in grams) < len(grams):
             return False
         covered = [False] * len(ws)
         for i in range(len(ws) - 3):
-            if self._has(ws[i : i + 4]):
+            if has(tuple(ws[i : i + 4])):
                 covered[i : i + 4] = [True] * 4
         return 2 * sum(covered) >= len(ws)
 
@@ -299,8 +331,12 @@ class Source:
         return not path.strip("/") and len(labels) >= 2 and self._has(words(labels[-2]))
 
     def begins_a_word(self, start: str) -> bool:
-        """Whether a word of the transcript begins with `start` (lower case)."""
-        return f" {start}" in self._words
+        """Whether a word of the transcript begins with `start` (lower case, one word)."""
+        return bool(start) and any(
+            w.startswith(start)
+            for k in self._segments.with_text(_key([start]))
+            for w in words(self._segments.text(k))
+        )
 
     def turn(self, text: str) -> str | None:
         """What follows a speaker's label at the start of `text` ("Jens: ...", "SPEAKER_01: ...", and "[Jo-Anne
@@ -319,6 +355,12 @@ class Source:
             # first or second person (a summary's own lines are in the third): a turn, held to the transcript
             return m.group(2)
         return None
+
+
+def _key(ws: Sequence[str]) -> str:
+    """What a segment holding these words (from `words`) has in its lower-cased text: the longest of them, or
+    of their parts around an apostrophe (`words` turns the transcript's ’ into ')."""
+    return max((p for w in ws for p in w.split("'")), key=len)
 
 
 # A person's name as a dialogue label: one or two capitalized words ("Liam", "Dr Smith", "Mary-Ann O'Neil").

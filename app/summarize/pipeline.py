@@ -177,7 +177,7 @@ class Summarizer:
             language=language,
             system=system,
             instructions=Instructions([*prompts.instruction_texts(system, preset), *extra_instructions]),
-            source=Source((s.text for s in transcript.segments), transcript.speakers),
+            source=Source(transcript.segments, transcript.speakers),
             cache=NullCache(),
             chapters=ChapterList(o.min_chapter_s, transcript.duration_s),
         )

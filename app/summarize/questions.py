@@ -87,7 +87,7 @@ async def retitle(self: Summarizer, transcript: Transcript, chapters: Sequence[C
         system,
         transcript.speakers,
         o.use_grammar,
-        said=Source(s.text for s in segs).begins_a_word if in_own_language(o.language, transcript) else None,
+        said=Source(segs).begins_a_word if in_own_language(o.language, transcript) else None,
     )
     titler.titles = [c.title for i, c in enumerate(chapters) if i != k]
 

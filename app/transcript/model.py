@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from array import array
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, overload
@@ -128,6 +129,26 @@ class Segments(SegmentView):
 
     def texts(self) -> Iterator[str]:
         return (self.text(i) for i in range(len(self)))
+
+    def with_text(self, part: str) -> Iterator[int]:
+        """The segments whose lower-cased text contains `part` (lower case), in order. The texts are lower-cased
+        ~64 kB at a time, so no copy of the whole is made. A match that runs from one segment into the next names
+        the first; the caller confirms on the segments' own words."""
+        n, step = len(self), 1 << 16
+        i = 0
+        while i < n:
+            a = self._offsets[i]
+            j = max(i + 1, bisect_right(self._offsets, a + step, i + 1, n + 1) - 1)  # segments i..j-1
+            low = self._text[a : self._offsets[j]].lower()
+            if len(low) != self._offsets[j] - a:  # a letter whose lower case is longer (İ): one at a time
+                yield from (k for k in range(i, j) if part in self.text(k).lower())
+            else:
+                at = low.find(part)
+                while at >= 0:
+                    k = bisect_right(self._offsets, a + at, i, j + 1) - 1
+                    yield k
+                    at = low.find(part, self._offsets[k + 1] - a)  # the next segment on
+            i = j
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Segments):

@@ -48,6 +48,21 @@ def test_equal_to_the_same_segments_in_any_sequence_and_hashable() -> None:
     assert Segments() == () and len(Segments()) == 0
 
 
+def test_the_segments_with_a_text_in_any_case_each_named_once() -> None:
+    texts = ["An apple a", "day", "KEEPS the doctor", "away, a"]
+    segs = Segments(Segment(float(i), i + 1.0, None, t) for i, t in enumerate(texts))
+    assert list(segs.with_text("a")) == [0, 1, 3]  # three in the first, one in each of the others: once each
+    assert list(segs.with_text("keeps")) == [2]
+    assert list(segs.with_text("aday")) == [0]  # from the first into the second: the first is named
+    assert list(segs.with_text("pear")) == []
+    many = Segments(
+        Segment(float(i), i + 1.0, None, f"line {i} İstanbul" if i % 1000 == 7 else f"line {i}")
+        for i in range(20_000)
+    )  # stretches of ~64 kB, two of them with a longer lower case
+    assert list(many.with_text("line 1999")) == [1999] + list(range(19990, 20_000))
+    assert list(many.with_text("stanbul")) == list(range(7, 20_000, 1000))
+
+
 def test_a_transcript_holds_what_it_is_given_as_segments() -> None:
     t = Transcript(tuple(SEGS), format="t", timing="exact", encoding="utf-8", declared_duration_s=11.0)
     assert isinstance(t.segments, Segments) and t.segments == SEGS

@@ -69,22 +69,22 @@ def parse(text: str, *, fps: float = 30.0) -> Parsed:
     named = {n for n, c in named_counts.items() if c >= 2}
     canonical: dict[str, str] = {}
 
-    def accept(m: re.Match[str]) -> tuple[str, str] | None:
+    def accept(m: re.Match[str]) -> str | None:
+        # the label only, one string a speaker: the turn's words are sliced from the text as its block's body
         label = m.group("m")
-        if label is not None:
-            return canonical.setdefault(label, label), m.group("mr")
-        label = m.group("n")
-        if label in named:
-            return canonical.setdefault(label, label), m.group("nr")
-        return None
+        if label is None and (label := m.group("n")) not in named:
+            return None
+        return canonical.setdefault(label, label)
 
     warnings: list[str] = []
-    before, turns = marked_blocks(text, _LABEL, accept)
+    before, turns = marked_blocks(text, _LABEL, accept, body_group=("mr", "nr"))
     title, description, header_warnings = split_header(list(numbered_lines(before, 1)))
     warnings += header_warnings
     segments: list[Segment] = []
-    for no, (speaker, rest), body in turns:
-        words = " ".join(f"{rest} {body}".split())  # the body: wrapped continuation lines of this turn
+    for no, speaker, body in turns:
+        words = " ".join(
+            body.split()
+        )  # the rest of the label's line and the turn's wrapped continuation lines
         if not words:
             warnings.append(f"Line {no}: speaker label “{speaker}” with no text, skipped.")
             continue
