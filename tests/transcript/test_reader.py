@@ -2,7 +2,10 @@ from __future__ import annotations
 
 import codecs
 import os
+import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -10,6 +13,8 @@ from app.transcript import TranscriptError, read_file, read_text
 from app.transcript.decode import decode
 from app.transcript.timefmt import display_time, hms
 from tests.helpers import DATA
+
+T = TypeVar("T")
 
 
 def test_premiere_sample() -> None:
@@ -104,29 +109,30 @@ def test_size_limit_is_checked_before_reading(tmp_path: Path) -> None:
         read_file(p)
 
 
-def test_reading_a_file_allocates_about_its_size(tmp_path: Path) -> None:
-    import tracemalloc
+def _with_peak(work: Callable[[], T]) -> tuple[T, int]:
+    """What `work` returns, and the most Python memory it held at once (tracemalloc)."""
+    tracemalloc.start()
+    try:
+        return work(), tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
 
+
+def test_reading_a_file_allocates_about_its_size(tmp_path: Path) -> None:
     from app.transcript.decode import read_bytes
 
     p = tmp_path / "talk.txt"
     p.write_bytes(b"Alice: a line of the talk\n" * 8000)  # 208 KB
-    tracemalloc.start()
-    try:
-        data = read_bytes(p)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    data, peak = _with_peak(lambda: read_bytes(p))
     assert len(data) == p.stat().st_size
     assert peak < 4 * len(data)  # a read(limit) allocated the whole 64 MB limit for any file
 
 
 def test_reading_a_long_speaker_labelled_file_peaks_at_a_few_times_its_text(tmp_path: Path) -> None:
-    """A 10-hour podcast's worth of "Name: words" lines (6,000 turns, 0.49 MB). Its reading peaked at 6.5 times
-    the text while every turn's words were held twice over (as the label's match and as the segment), and at 3.9
+    """A 10-hour podcast's worth of "Name: words" lines (6,000 turns, 0.49 MB). Its reading peaked at 6.3 times
+    the text while every turn's words were held twice over (as the label's match and as the segment), and at 3.8
     once a turn is kept as where its words begin (2026-12-05, tracemalloc)."""
     import random
-    import tracemalloc
 
     rng = random.Random(1)
     vocab = (
@@ -136,12 +142,7 @@ def test_reading_a_long_speaker_labelled_file_peaks_at_a_few_times_its_text(tmp_
     p.write_text(
         "\n".join(f"{'Ann' if i % 2 else 'Ben'}: " + " ".join(rng.choices(vocab, k=16)) for i in range(6000))
     )
-    tracemalloc.start()
-    try:
-        t = read_file(p)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    t, peak = _with_peak(lambda: read_file(p))
     assert t.format == "speaker-lines" and len(t.segments) == 6000
     assert peak < 5 * p.stat().st_size, peak / p.stat().st_size
 
