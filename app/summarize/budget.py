@@ -27,10 +27,8 @@ class Measured:
     read (`lines`), so a long transcript is held once, as its units, rather than three times over."""
 
     units: Units  # prompt lines: runs of one speaker's segments (prompts.group_segments)
-    line_tokens: Sequence[
-        int
-    ]  # tokens of each line in its window form (prompts.unit_line), newline included:
-    # an array, 4 bytes a line (a list costs 8)
+    # tokens of each line in its window form (prompts.unit_line), newline included: an array, 4 bytes a line
+    line_tokens: Sequence[int]
     label: int  # the most a window's first line (full form) costs over its window form
     transcript_tokens: (
         int  # the transcript's content ("Speaker: text"), without Recap's timestamps and instructions

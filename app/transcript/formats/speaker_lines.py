@@ -82,9 +82,8 @@ def parse(text: str, *, fps: float = 30.0) -> Parsed:
     warnings += header_warnings
     segments: list[Segment] = []
     for no, speaker, body in turns:
-        words = " ".join(
-            body.split()
-        )  # the rest of the label's line and the turn's wrapped continuation lines
+        # the body: the rest of the label's line and the turn's wrapped continuation lines
+        words = " ".join(body.split())
         if not words:
             warnings.append(f"Line {no}: speaker label “{speaker}” with no text, skipped.")
             continue
