@@ -388,6 +388,7 @@ class LlamaEngine:
             raise EngineError(f"llama.cpp failed while generating: {e}") from e
         finally:
             gen.close()
+            _free_sampler(llm)
             if stats.first_token_at is not None:
                 stats.generate_s = time.perf_counter() - stats.first_token_at
             if (
@@ -565,6 +566,21 @@ def _abortable_llama() -> Any:
             self._model_params = params
 
     return AbortableLlama
+
+
+def _free_sampler(llm: Any) -> None:
+    """Free the sampler chain (and its grammar) that `Llama.generate` made for this request, now.
+
+    llama-cpp-python makes a new `LlamaSampler` for every `generate` and drops the last one. A dropped sampler is a
+    reference cycle (its ExitStack's callback holds it), so its native chain waited for Python's full collection,
+    holding ~12.7 bytes per vocabulary entry once used (0.63 MB with SmolLM2's 49k, 1.86 MB with Qwen2.5's 152k):
+    11 were alive at the end of a seed-003 run with SmolLM2, whose peak was 4.5 MB higher (60.7 against 56.2 MB
+    over the loaded model). The next `generate` makes its own.
+    """
+    sampler = llm._sampler
+    llm._sampler = None
+    if sampler is not None:
+        sampler.close()
 
 
 def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
