@@ -638,13 +638,15 @@ print(json.dumps({"transcript_mb": transcript / 2**20, "units_mb": (both - trans
 
 
 def bench_memory(tiny: Path) -> dict[str, Any]:
-    """Peak RSS of whole runs on 1, 5 and 10 h transcripts (the tiny model: the pipeline's own memory, without a
+    """Peak RSS of whole runs on 1, 5, 10 and 20 h transcripts (the tiny model: the pipeline's own memory, without a
     large model's weights), each next to a bare llama.cpp process doing the run's deepest request: llama.cpp's
     KV-cache pages and buffers follow how deep the deepest request fills the context, not the transcript's length,
     so the run's peak minus the bare one's is what the pipeline itself holds."""
     out: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as d:
-        for hours in (1, 5, 10):  # 5 h too: whether the peak follows the length or the deepest request
+        # 5 h: whether the peak follows the length or the deepest request; 20 h: the deepest request is about as deep
+        # as at 10 h (5,290 tokens against 5,058), so what grows from 10 h to 20 h grows with the length
+        for hours in (1, 5, 10, 20):
             p = Path(d) / f"{hours}h.txt"
             p.write_text(_speaker_transcript(hours))
             deepest = Path(d) / f"{hours}h.json"
@@ -666,6 +668,9 @@ def bench_memory(tiny: Path) -> dict[str, Any]:
     out["growth_mb_per_text_mb"] = round((out["10h"]["peak_rss_mb"] - out["1h"]["peak_rss_mb"]) / text, 1)
     out["own_growth_mb"] = round(out["10h"]["own_mb"] - out["1h"]["own_mb"], 1)
     out["own_growth_mb_per_text_mb"] = round(out["own_growth_mb"] / text, 1)
+    text = out["20h"]["text_mb"] - out["10h"]["text_mb"]
+    out["own_growth_10_20_mb"] = round(out["20h"]["own_mb"] - out["10h"]["own_mb"], 1)
+    out["own_growth_10_20_mb_per_text_mb"] = round(out["own_growth_10_20_mb"] / text, 1)
     out["note"] = "tiny test model; own = the run's peak minus a bare llama.cpp doing its deepest request"
     return out
 
@@ -827,23 +832,28 @@ def table(r: dict[str, Any]) -> str:
     if "memory" in r:
         mm = r["memory"]
         row(
-            "peak RSS 1 h / 5 h / 10 h transcript, tiny model (MB)",
-            " / ".join(str(mm[h]["peak_rss_mb"]) for h in ("1h", "5h", "10h") if h in mm),
+            "peak RSS 1 h / 5 h / 10 h / 20 h transcript, tiny model (MB)",
+            " / ".join(str(mm[h]["peak_rss_mb"]) for h in ("1h", "5h", "10h", "20h") if h in mm),
         )
         row("  RSS growth per MB of transcript text", f"{mm['growth_mb_per_text_mb']}")
         row(
-            "  the pipeline's own (run minus bare llama.cpp at the same depth), 1 h / 5 h / 10 h (MB)",
-            " / ".join(str(mm[h]["own_mb"]) for h in ("1h", "5h", "10h") if h in mm),
+            "  the pipeline's own (run minus bare llama.cpp at the same depth), 1 h / 5 h / 10 h / 20 h (MB)",
+            " / ".join(str(mm[h]["own_mb"]) for h in ("1h", "5h", "10h", "20h") if h in mm),
         )
         row(
             "  its growth 1 h -> 10 h (MB, per MB of text)",
             f"{mm['own_growth_mb']} ({mm['own_growth_mb_per_text_mb']})",
         )
+        if "own_growth_10_20_mb" in mm:
+            row(
+                "  its growth 10 h -> 20 h (MB, per MB of text)",
+                f"{mm['own_growth_10_20_mb']} ({mm['own_growth_10_20_mb_per_text_mb']})",
+            )
         row(
-            "  text / transcript held / its prompt lines held, 1 h / 5 h / 10 h (MB, tracemalloc)",
+            "  text / transcript held / its prompt lines held, 1 h / 5 h / 10 h / 20 h (MB, tracemalloc)",
             " / ".join(
                 f"{mm[h]['text_mb']}, {mm[h]['transcript_live_mb']}, {mm[h]['units_live_mb']}"
-                for h in ("1h", "5h", "10h")
+                for h in ("1h", "5h", "10h", "20h")
                 if h in mm
             ),
         )
