@@ -74,7 +74,7 @@ def titler(way: str, t: Transcript, o: Options) -> tuple[Titler, list[float]]:
     units = prompts.group_segments(t.segments)
     starts = plan_starts(units, t.duration_s, o.minutes_per_chapter, o.min_chapter_s)
     system = prompts.system_prompt("English")
-    source = Source([s.text for s in t.segments], t.speakers)
+    source = Source(t.segments, t.speakers)  # as the pipeline builds it
     instructions = Instructions(prompts.instruction_texts(system, get_preset(o.preset)))
     ti = WAYS[way](units, starts, instructions, system, t.speakers, True, said=source.begins_a_word)
     return ti, [units[u].start_s for u in starts]
