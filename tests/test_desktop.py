@@ -35,7 +35,10 @@ def test_install_and_uninstall_desktop_entry(home: Path) -> None:
     exec_line = next(line for line in entry.splitlines() if line.startswith("Exec="))
     program = exec_line.removeprefix("Exec=").split(" %F")[0].split(" -m app")[0].strip('"')
     assert Path(program).is_file(), exec_line  # an absolute path to this installation's launcher
-    assert "MimeType=text/plain;application/x-subrip;text/vtt;application/json;" in entry
+    assert (
+        "MimeType=text/plain;application/x-subrip;text/vtt;application/json;"
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document;"
+    ) in entry
     assert "Icon=org.recap.Recap" in entry
     r = _env_recap(home, "--uninstall-desktop")
     assert r.returncode == 0 and not any(p.exists() for p in installed_paths(home))

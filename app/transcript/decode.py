@@ -1,4 +1,5 @@
-"""Bytes to text: refuse what is not text (with a sentence saying what it is), then find the encoding.
+"""Bytes to text: a Word document's text (docx.py); refuse what is not text (with a sentence saying what it is),
+then find the encoding.
 
 Order: byte-order marks (UTF-8, UTF-16 LE/BE, UTF-32), strict UTF-8, UTF-16 without a BOM by its NUL pattern,
 then charset-normalizer restricted to the code pages transcripts are actually saved in. Line endings
@@ -14,6 +15,7 @@ import time
 from pathlib import Path
 from typing import BinaryIO
 
+from .docx import docx_text, is_word_document
 from .model import TranscriptError
 
 MAX_BYTES = 64 * 1024 * 1024  # a one-week transcript is ~10 MB; anything larger is not a transcript
@@ -30,7 +32,7 @@ _SIGNATURES: list[tuple[bytes, str]] = [
     (b"\x89PNG", "a PNG image"),
     (b"\xff\xd8\xff", "a JPEG image"),
     (b"GIF8", "a GIF image"),
-    (b"PK\x03\x04", "a ZIP archive (or a Word/OpenDocument file)"),
+    (b"PK\x03\x04", "a ZIP archive (or a spreadsheet, slides or an OpenDocument file)"),  # Word: docx.py
     (b"\x1f\x8b", "a gzip archive"),
     (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
     (b"Rar!", "a RAR archive"),
@@ -199,6 +201,8 @@ def normalize_newlines(text: str) -> str:
 def decode(data: bytes, name: str = "the file") -> tuple[str, str]:
     """(text, encoding name) or TranscriptError. The text has `\n` line endings and no BOM."""
     what = sniff_binary(data[:16])
+    if what and is_word_document(data):
+        return normalize_newlines(docx_text(data, name)), "docx"
     if what:
         raise TranscriptError(f"“{name}” is {what}, not a transcript.")
     for bom, enc in _BOMS:
