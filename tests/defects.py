@@ -146,6 +146,17 @@ def stuck_words(text: str, transcript: str | None) -> list[str]:
     return [m.group() for m in _STUCK.finditer(text) if m.group().lower() not in said]
 
 
+def open_quotes(text: str) -> list[str]:
+    """Lines that open a quotation and never close it: more “ than ” (or « than »), or an odd number of straight
+    quotes. A line in German style („…“) is judged by its straight quotes only."""
+    out = []
+    for line in text.splitlines():
+        curly = "„" not in line and (line.count("“") > line.count("”") or line.count("«") > line.count("»"))
+        if curly or line.count('"') % 2:
+            out.append(line)
+    return out
+
+
 def broken_words(title: str) -> int:
     return len(_BROKEN.findall(title))
 
@@ -253,6 +264,7 @@ def defects(
         if transcript is not None
         else 0,
         "bare_labels": sum(bare_labels(x, names) for x in texts),
+        "open_quotes": sum(len(open_quotes(x)) for x in texts),
         "stuck_words": sum(len(stuck_words(x, transcript)) for x in [*titles, *texts]),
         "capped_answers": result.stats.output_capped,
     }

@@ -335,3 +335,19 @@ def test_words_of_a_model_stuck_on_one_token_are_counted() -> None:
 
     text = "Jens: [zvqwr" + "i" * 60 + "\n- Mississippi, a bookkeeper, Aaaaah, hahahahaha and lololololol."
     assert stuck_words(text, "they laughed: hahahahaha") == ["zvqwr" + "i" * 60, "lololololol"]
+
+
+def test_quotations_left_open_at_a_line_end_are_counted() -> None:
+    from tests.defects import open_quotes
+
+    text = (
+        "- Stefan: “Welcome back, ladies and gentlemen!\n"  # counted: SmolLM2's summary of seed 003
+        "- Jens: “It is a tool.” And “another one.”\n"
+        '- He said "we ship on Friday\n'  # counted
+        '- the "borrow checker" helps\n'
+        "- Jens: „Guten Tag“, sagte er.\n"
+    )
+    assert open_quotes(text) == [
+        "- Stefan: “Welcome back, ladies and gentlemen!",
+        '- He said "we ship on Friday',
+    ]

@@ -5,7 +5,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-TRANSCRIPT_SUFFIXES = {".txt", ".srt", ".vtt", ".json", ".tsv", ".html", ".htm", ".md", ".sbv", ".csv", ".docx"}
+TRANSCRIPT_SUFFIXES = {
+    ".txt",
+    ".srt",
+    ".vtt",
+    ".json",
+    ".tsv",
+    ".html",
+    ".htm",
+    ".md",
+    ".sbv",
+    ".csv",
+    ".docx",
+}
 
 
 # What a file manager may drag along that is certainly not a transcript: refused at the drop, with the reason.

@@ -268,6 +268,69 @@ def test_a_quotation_over_two_sentences_is_judged_in_each() -> None:
     assert counts.quotes == 1
 
 
+@pytest.mark.parametrize("step", [1, 3, 500])
+def test_a_quotation_still_open_at_its_line_end_is_closed(step: int) -> None:
+    """SmolLM2's summary of seed 003 (2026-12-06) showed `- Stefan: “Welcome back, ladies and gentlemen!` and went
+    on on the next line: the user saw a lone “. Each line now ends with the quotation it opened closed, however
+    the text arrives; a line without quotation marks, or with its quotation closed, is left as it was."""
+    text = (
+        "- Stefan: “Welcome back, ladies and gentlemen!\n"
+        "We're going to talk about the new plugin system.\n"
+        '- Jens: the "borrow checker" helps.\n'
+        "- Stefan: “Why are people so obsessed with the tech”"
+    )
+    out = streamed(text, TextGuard(INSTRUCTIONS, GuardCounts(), source=TRANSCRIPT), step)
+    assert out.splitlines() == [
+        "- Stefan: “Welcome back, ladies and gentlemen!”",
+        "We're going to talk about the new plugin system.",
+        '- Jens: the "borrow checker" helps.',
+        "- Stefan: “Why are people so obsessed with the tech”",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "shown"),
+    [
+        # SmolLM2's note on QMSum's Bed002 (2026-12-06): a closing quote with no opening one
+        (
+            "You're not going to have a conversation with me?\"",
+            "You're not going to have a conversation with me?",
+        ),
+        ("The hosts call it the tech” and move on.", "The hosts call it the tech and move on."),
+        ('- **"Budget"** is the first topic', '- **"Budget"** is the first topic'),
+        ('- They ordered a 12" pizza', '- They ordered a 12" pizza'),
+        ('- He said (" we ship") on Friday', '- He said (" we ship") on Friday'),
+    ],
+)
+def test_a_closing_mark_that_closes_nothing_is_left_out(line: str, shown: str) -> None:
+    assert streamed(line + "\n", TextGuard(INSTRUCTIONS, GuardCounts())) == shown + "\n"
+
+
+def test_a_heading_is_shown_without_a_colon_at_its_end() -> None:
+    """SmolLM2's summary of seed 003 had "### Quotes:" over its quotations."""
+    text = "### Quotes:\n- Stefan: “Welcome back, ladies and gentlemen, to another episode.”\n"
+    out = clean_text(text, INSTRUCTIONS, source=TRANSCRIPT)
+    assert out.splitlines()[0] == "### Quotes"
+
+
+def test_a_quotation_whose_end_was_dropped_is_closed_after_what_is_left() -> None:
+    """The second sentence of the quotation is invented and dropped: the first one keeps its line, closed right
+    after its last word (the space the model wrote before the dropped sentence does not come first)."""
+    text = "- Stefan: “Welcome back, ladies and gentlemen. Today we only talk about cooking pasta at home.”\n- next\n"
+    out = streamed(text, TextGuard(INSTRUCTIONS, GuardCounts(), source=TRANSCRIPT))
+    assert out.splitlines()[0] == "- Stefan: “Welcome back, ladies and gentlemen.”"
+
+
+def test_an_answer_stopped_inside_a_quotation_ends_with_it_closed() -> None:
+    """A loop stops the answer in the middle of a quotation: what was shown of it is closed at the end."""
+    loop = "yes we do it again and again here " * 4
+    text = f"- Stefan: “Welcome back, ladies and gentlemen. {loop}"
+    guard = TextGuard(INSTRUCTIONS, GuardCounts(), source=TRANSCRIPT)
+    out = streamed(text, guard)
+    assert guard.stop
+    assert out == "- Stefan: “Welcome back, ladies and gentlemen.”", out
+
+
 @pytest.mark.parametrize("line", ["[00:01:32] Jens:", "- Stefan: ", "* **spk_0:**", "1. Speaker 2:"])
 def test_bare_labels_are_not_lines(line: str) -> None:
     assert clean_text(f"{line}\n- [00:00:21] Jens: the real point.\n", INSTRUCTIONS, source=TRANSCRIPT) == (
@@ -380,7 +443,7 @@ def test_recorded_dialogue_under_a_label_on_the_line_above_is_held_to_the_transc
         out = streamed(recorded, TextGuard(INSTRUCTIONS, counts, source=source), step)
         assert "David:" not in out and "a way of thinking" not in out and counts.quotes == 1
         assert out.endswith(
-            "### Quotes:\n- Jens: “You kind of know, okay, I have this object, I have this value.”\n"
+            "### Quotes\n- Jens: “You kind of know, okay, I have this object, I have this value.”\n"
         )
     kept = "Episode 20:\nThe hosts compare Rust and Go.\nJens:\nI have this object, I have this value.\n"
     # (a speaker's label alone on its line is dropped, as a bare label is; the words they said stay)
