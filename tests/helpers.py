@@ -99,6 +99,27 @@ def drop(window, *paths: Path) -> None:  # noqa: ANN001
     QApplication.sendEvent(window, ev)
 
 
+REV = [
+    ("Speaker 1", "00:00", "Hello and welcome to the show. Today we talk about rust."),
+    ("Speaker 2", "00:15", "Thanks for having me. Rust is great for systems work."),
+    ("Speaker 1", "01:02", "Let us move on to go and why people like it so much."),
+    ("Speaker 2", "01:40", "Go is simple, and simple is what a team can read."),
+]
+
+
+def rev_docx(path: Path) -> Path:
+    """Rev's Word export: a title, then "Speaker 1 (00:15):" and the paragraph, for each turn."""
+    import docx  # python-docx, a test dependency: a real Word writer, independent of the reader
+
+    d = docx.Document()
+    d.add_heading("Interview with Jane", 1)
+    for speaker, said_at, text in REV:
+        d.add_paragraph(f"{speaker} ({said_at}):")
+        d.add_paragraph(text)
+    d.save(str(path))
+    return path
+
+
 def episodes(folder: Path, n: int) -> list[Path]:
     """n small SubRip files, each with its own host's name."""
     paths = []

@@ -14,24 +14,7 @@ from app import cli
 from app.transcript import TranscriptError, read_file
 from app.transcript import docx as word
 from app.transcript.files import expand_paths
-
-REV = [
-    ("Speaker 1", "00:00", "Hello and welcome to the show. Today we talk about rust."),
-    ("Speaker 2", "00:15", "Thanks for having me. Rust is great for systems work."),
-    ("Speaker 1", "01:02", "Let us move on to go and why people like it so much."),
-    ("Speaker 2", "01:40", "Go is simple, and simple is what a team can read."),
-]
-
-
-def rev_docx(path: Path) -> Path:
-    """Rev's Word export: a title, then "Speaker 1 (00:15):" and the paragraph, for each turn."""
-    d = docx.Document()
-    d.add_heading("Interview with Jane", 1)
-    for speaker, time, text in REV:
-        d.add_paragraph(f"{speaker} ({time}):")
-        d.add_paragraph(text)
-    d.save(str(path))
-    return path
+from tests.helpers import REV, rev_docx
 
 
 def test_a_rev_word_export_reads_like_its_text_export(tmp_path: Path) -> None:

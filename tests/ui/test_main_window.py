@@ -12,9 +12,11 @@ from PySide6.QtWidgets import QApplication
 from app.summarize import Options
 from tests.helpers import (
     DATA,
+    REV,
     SEED_003,
     drop,
     needs_seeds,
+    rev_docx,
     run_until,
 )
 
@@ -44,6 +46,16 @@ def test_drop_file_streams_chapters_and_summary_to_finished(make_window, aloop, 
     assert seen_chapters  # rows were added while running, not only at the end
     assert w.workspace.summary_view.toPlainText().strip()
     assert not w.progress.busy and "done" in w.progress.stage.text()
+
+
+def test_drop_word_document_shows_its_turns_and_runs(make_window, aloop, endless_model, tmp_path) -> None:  # noqa: ANN001
+    """A Rev-style Word export dropped on the window is read like its text export and summarized."""
+    w = make_window(endless_model)
+    drop(w, rev_docx(tmp_path / "interview.docx"))
+    run_until(aloop, lambda: w.jobs.jobs[0].state == "done")
+    shown = w.workspace.transcript_view.toPlainText()
+    assert all(text in shown for _speaker, _time, text in REV) and "Speaker 2" in shown
+    assert w.jobs.jobs[0].result is not None and w.workspace.chapter_list.count() >= 1
 
 
 @needs_seeds
