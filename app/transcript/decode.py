@@ -1,5 +1,5 @@
-"""Bytes to text: a Word document's text (docx.py); refuse what is not text (with a sentence saying what it is),
-then find the encoding.
+"""Bytes to text: a Word document's or a PDF's text (docx.py, pdf.py); refuse what is not text (with a sentence
+saying what it is), then find the encoding.
 
 Order: byte-order marks (UTF-8, UTF-16 LE/BE, UTF-32), strict UTF-8, UTF-16 without a BOM by its NUL pattern,
 then charset-normalizer restricted to the code pages transcripts are actually saved in. Line endings
@@ -17,6 +17,7 @@ from typing import BinaryIO
 
 from .docx import docx_text, is_word_document
 from .model import TranscriptError
+from .pdf import is_pdf, pdf_text
 
 MAX_BYTES = 64 * 1024 * 1024  # a one-week transcript is ~10 MB; anything larger is not a transcript
 
@@ -28,7 +29,7 @@ _SIGNATURES: list[tuple[bytes, str]] = [
     (b"\xff\xf2", "an MP3 audio file"),
     (b"fLaC", "a FLAC audio file"),
     (b"OggS", "an Ogg audio file"),
-    (b"%PDF", "a PDF document"),
+    (b"%PDF", "a PDF document"),  # its text is read (pdf.py)
     (b"\x89PNG", "a PNG image"),
     (b"\xff\xd8\xff", "a JPEG image"),
     (b"GIF8", "a GIF image"),
@@ -203,6 +204,8 @@ def decode(data: bytes, name: str = "the file") -> tuple[str, str]:
     what = sniff_binary(data[:16])
     if what and is_word_document(data):
         return normalize_newlines(docx_text(data, name)), "docx"
+    if what and is_pdf(data):
+        return normalize_newlines(pdf_text(data, name)), "pdf"
     if what:
         raise TranscriptError(f"“{name}” is {what}, not a transcript.")
     for bom, enc in _BOMS:

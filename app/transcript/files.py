@@ -17,6 +17,7 @@ TRANSCRIPT_SUFFIXES = {
     ".sbv",
     ".csv",
     ".docx",
+    ".pdf",
 }
 
 
@@ -26,7 +27,6 @@ NOT_TRANSCRIPTS = {
     **dict.fromkeys((".mp4", ".mkv", ".mov", ".avi", ".webm", ".m4v"), "video"),
     **dict.fromkeys((".png", ".jpg", ".jpeg", ".gif", ".webp", ".heic"), "an image"),
     **dict.fromkeys((".zip", ".gz", ".7z", ".rar", ".tar"), "an archive"),
-    ".pdf": "a PDF",
     ".gguf": "a model file (choose it with File › Choose model…)",
 }
 

@@ -7,11 +7,13 @@ from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ..transcript.files import refusal
 
-# Only what the readers in app/transcript/formats really read: keep in step with formats.READERS.
+# Only what the readers in app/transcript/formats really read: keep in step with formats.READERS (and the Word
+# and PDF text that app/transcript/decode.py hands them).
 ACCEPTS = (
     "Subtitles (SRT, WebVTT from Zoom, Teams or YouTube), Whisper, WhisperX and whisper.cpp output, AWS "
     "Transcribe, AssemblyAI, Deepgram and Podcasting 2.0 transcripts, Otter and Premiere/Resolve exports, "
-    "timestamped or speaker-labelled text (spk_0, SPEAKER_01, Name:), and plain text."
+    "timestamped or speaker-labelled text (spk_0, SPEAKER_01, Name:), and plain text; also as Word (.docx) or "
+    "PDF files."
 )
 
 

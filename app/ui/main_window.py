@@ -207,7 +207,10 @@ class MainWindow(QMainWindow):
     def open_dialog(self) -> None:
         dialog = QFileDialog(self, "Open transcripts")
         dialog.setNameFilters(
-            ["Transcripts (*.txt *.srt *.vtt *.json *.tsv *.html *.md *.sbv *.csv *.docx)", "All files (*)"]
+            [
+                "Transcripts (*.txt *.srt *.vtt *.json *.tsv *.html *.md *.sbv *.csv *.docx *.pdf)",
+                "All files (*)",
+            ]
         )
         dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
         dialog.filesSelected.connect(self.add_files)

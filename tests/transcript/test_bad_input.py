@@ -13,7 +13,7 @@ from tests.helpers import DATA
 
 BAD = {
     "episode.mp3.txt": "is an MP3 audio file, not a transcript.",
-    "slides.srt": "is a PDF document, not a transcript.",
+    "slides.srt": "is a damaged PDF: Recap cannot read its text.",  # a PDF header and noise
     "cover.vtt": "is a PNG image, not a transcript.",
     "archive.json": "is a ZIP archive",
     "video.txt": "is an MP4/M4A media file, not a transcript.",
