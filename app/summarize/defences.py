@@ -713,8 +713,9 @@ class TextGuard:
             return self._emit(drop)
         if at_line_start and newline and not head and re.fullmatch(r"[^:\n]{1,40}:", body.strip()):
             # A lead-in ("Episode 20:", "Key points:") is kept back like a heading: shown only if a line follows
-            # that is not a heading. One that labels the model's own task ("Task:", "Response:") never is.
-            if set(ws) <= _TASK_LABELS:
+            # that is not a heading. One that labels the model's own task ("Task:", "Response:", and "The task:"
+            # over SmolLM2's summary of QMSum's Bed002) never is.
+            if {w for w in ws if w not in FUNCTION_WORDS} <= _TASK_LABELS:
                 self.counts.echo += 1
                 return ""
             self._pending_heading = (self._pending_heading or "") + body.strip() + "\n"

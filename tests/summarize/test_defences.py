@@ -306,6 +306,16 @@ def test_a_closing_mark_that_closes_nothing_is_left_out(line: str, shown: str) -
     assert streamed(line + "\n", TextGuard(INSTRUCTIONS, GuardCounts())) == shown + "\n"
 
 
+@pytest.mark.parametrize("label", ["Task:", "The task:", "The output:", "Instructions:"])
+def test_a_lead_in_that_labels_the_task_is_never_shown(label: str) -> None:
+    """SmolLM2's summary of QMSum's Bed002 began "The task:" over its sentences (2026-12-06)."""
+    counts = GuardCounts()
+    out = clean_text(
+        f"{label}\nThe budget for next year is tight.\n", INSTRUCTIONS, counts, source=TRANSCRIPT
+    )
+    assert out == "The budget for next year is tight." and counts.echo == 1
+
+
 def test_a_heading_is_shown_without_a_colon_at_its_end() -> None:
     """SmolLM2's summary of seed 003 had "### Quotes:" over its quotations."""
     text = "### Quotes:\n- Stefan: “Welcome back, ladies and gentlemen, to another episode.”\n"
