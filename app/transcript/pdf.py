@@ -28,16 +28,19 @@ _PYPDF_LOG = logging.getLogger("pypdf")
 _PYPDF_LOG.addHandler(logging.NullHandler())
 _PYPDF_LOG.propagate = False
 
-WRAPPED = (
-    0.8  # a line this long against the page's longest was wrapped: its paragraph goes on on the next line
-)
+# a line this long against the page's longest was wrapped: its paragraph goes on on the next line
+WRAPPED = 0.8
 EDGE_LINES = 2  # the lines at the top and at the bottom of a page where headers and footers stand
 _PAGE_NUMBER = re.compile(r"(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?|[-–—]\s*\d{1,4}\s*[-–—]", re.I)
 
 
 # A line that begins a turn rather than going on with a paragraph: it ends with a colon ("Speaker 2 (00:15):"),
-# begins with a time ("[00:01:23] Name: text") or ends with one (Otter's "Name  0:03").
-_TURN = re.compile(r":$|^\W{0,2}\d{1,2}:\d{2}|\d{1,2}:\d{2}(?::\d{2})?\W{0,2}$")
+# begins with a time ("[00:01:23] Name: text"), a label ("Jens: text", "spk_0 text") or ends with a time (Otter's
+# "Name  0:03"). A sentence with an early colon is taken for one too: a line left unjoined costs nothing, as the
+# readers join a turn's lines themselves; it is the sniffers that want a paragraph a line.
+_TURN = re.compile(
+    r":$|^\W{0,2}\d{1,2}:\d{2}|\d{1,2}:\d{2}(?::\d{2})?\W{0,2}$|^[^\s:][^:]{0,30}:\s|^(?:spk_\d+|SPEAKER_\d+)\b"
+)
 
 
 def is_pdf(data: bytes) -> bool:

@@ -135,3 +135,20 @@ def test_turns_at_the_top_and_bottom_of_pages_are_kept(tmp_path: Path) -> None:
     t = read_file(tmp_path / "many.pdf")
     assert [s.start_s for s in t.segments] == [float(i) for i in range(300)]
     assert all(s.text.startswith(f"Point {i} ") for i, s in enumerate(t.segments))
+
+
+def test_speaker_labelled_lines_that_wrap_keep_every_turn(tmp_path: Path) -> None:
+    """`Name: text` turns, each wrapped over two lines or more: a wrapped line is joined to the next one only when
+    that one does not begin a turn."""
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=11)
+    names = ["Ann", "Ben", "Cleo"]
+    for i in range(30):  # turns of many lengths: some end on a line that runs to the page's width
+        text = f"{names[i % 3]}: point {i} on the budget, " + "and more words about it " * (3 + i)
+        pdf.multi_cell(0, 6, text.strip(), new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(tmp_path / "labelled.pdf"))
+    t = read_file(tmp_path / "labelled.pdf")
+    assert [(s.speaker, s.text.split(",")[0]) for s in t.segments] == [
+        (names[i % 3], f"point {i} on the budget") for i in range(30)
+    ]
