@@ -15,9 +15,9 @@ import time
 from pathlib import Path
 from typing import BinaryIO
 
-from .docx import docx_text, is_word_document
+from .docx import docx_text
 from .model import TranscriptError
-from .pdf import is_pdf, pdf_text
+from .pdf import pdf_text
 
 MAX_BYTES = 64 * 1024 * 1024  # a one-week transcript is ~10 MB; anything larger is not a transcript
 
@@ -202,9 +202,9 @@ def normalize_newlines(text: str) -> str:
 def decode(data: bytes, name: str = "the file") -> tuple[str, str]:
     """(text, encoding name) or TranscriptError. The text has `\n` line endings and no BOM."""
     what = sniff_binary(data[:16])
-    if what and is_word_document(data):
-        return normalize_newlines(docx_text(data, name)), "docx"
-    if what and is_pdf(data):
+    if what and data.startswith(b"PK\x03\x04") and (text := docx_text(data, name)) is not None:
+        return normalize_newlines(text), "docx"
+    if what and data.startswith(b"%PDF"):
         return normalize_newlines(pdf_text(data, name)), "pdf"
     if what:
         raise TranscriptError(f"“{name}” is {what}, not a transcript.")

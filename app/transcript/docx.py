@@ -32,22 +32,19 @@ MAX_XML_BYTES = 256 * 1024 * 1024  # a 10-hour transcript is ~10 MB of document 
 MAX_TEXT_CHARS = 64 * 1024 * 1024  # as much text as a transcript file may have (decode.MAX_BYTES)
 
 
-def is_word_document(data: bytes) -> bool:
-    """Whether `data` is a ZIP package with a Word document's main part (a .docx, .docm, or .dotx)."""
-    if not data.startswith(b"PK\x03\x04"):
-        return False
+def docx_text(data: bytes, name: str = "the file") -> str | None:
+    """The text of a Word document: a line a paragraph and a line a table row (`_row_line`); None when `data` is
+    not a ZIP package with a Word document's main part (another archive, or one too damaged to list its parts:
+    the caller names it by its signature). TranscriptError when the document is damaged, or larger than a
+    transcript can be."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            return _PART in z.namelist()
+        z = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError):
-        return False
-
-
-def docx_text(data: bytes, name: str = "the file") -> str:
-    """The text of a Word document: a line a paragraph and a line a table row (`_row_line`). TranscriptError when
-    the package or its XML is damaged, or larger than a transcript can be."""
+        return None
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
+        with z:
+            if _PART not in z.namelist():
+                return None
             info = z.getinfo(_PART)
             if info.file_size > MAX_XML_BYTES:
                 raise TranscriptError(

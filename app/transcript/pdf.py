@@ -31,7 +31,6 @@ _PYPDF_LOG.propagate = False
 # a line this long against the page's longest was wrapped: its paragraph goes on on the next line
 WRAPPED = 0.8
 EDGE_LINES = 2  # the lines at the top and at the bottom of a page where headers and footers stand
-_PAGE_NUMBER = re.compile(r"(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?|[-–—]\s*\d{1,4}\s*[-–—]", re.I)
 
 
 # A line that begins a turn rather than going on with a paragraph: it ends with a colon ("Speaker 2 (00:15):"),
@@ -41,10 +40,6 @@ _PAGE_NUMBER = re.compile(r"(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?|[-–�
 _TURN = re.compile(
     r":$|^\W{0,2}\d{1,2}:\d{2}|\d{1,2}:\d{2}(?::\d{2})?\W{0,2}$|^[^\s:][^:]{0,30}:\s|^(?:spk_\d+|SPEAKER_\d+)\b"
 )
-
-
-def is_pdf(data: bytes) -> bool:
-    return data.startswith(b"%PDF")
 
 
 def pdf_text(data: bytes, name: str = "the file") -> str:
@@ -63,7 +58,8 @@ def pdf_text(data: bytes, name: str = "the file") -> str:
         last = len(page) - 1
         for i, line in enumerate(page):
             at_edge = i < EDGE_LINES or last - i < EDGE_LINES
-            if at_edge and (_key(line) in repeated or _PAGE_NUMBER.fullmatch(line)):
+            # a line the pages repeat, or a lone page number ("7", "- 7 -", "Page 7 of 12")
+            if at_edge and (_key(line) in repeated or _key(line.strip(" -–—")) == "#"):
                 continue
             if wrapped and out and not _TURN.search(line):
                 out[-1] += ("" if out[-1].endswith("-") else " ") + line
@@ -92,11 +88,11 @@ def _pages(data: bytes, name: str) -> list[str]:
         raise TranscriptError(f"“{name}” is a damaged PDF: Recap cannot read its text.") from e
 
 
-_PAGE_REF = re.compile(r"\bpage\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?|^\d{1,4}\b|\b\d{1,4}$", re.I)
+_PAGE_REF = re.compile(r"(?:\bpage\s*|^)\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\b|\b\d{1,4}$", re.I)
 
 
 def _key(line: str) -> str:
-    """A line as the pages repeat it: its page number ("Page 3 of 12", a number at either end) left out, its
+    """A line as the pages repeat it: its page number ("Page 3 of 12", "3 / 12", a number at either end) as "#", its
     other digits kept, so that the turns' own headers ("Speaker 2 (00:15):"), which stand at the top of a page as
     often as not, never look alike."""
     return " ".join(_PAGE_REF.sub("#", line).lower().split())

@@ -152,3 +152,23 @@ def test_speaker_labelled_lines_that_wrap_keep_every_turn(tmp_path: Path) -> Non
     assert [(s.speaker, s.text.split(",")[0]) for s in t.segments] == [
         (names[i % 3], f"point {i} on the budget") for i in range(30)
     ]
+
+
+class NumberedPage(FPDF):
+    def footer(self) -> None:
+        self.set_y(-15)
+        self.set_font("helvetica", size=9)
+        self.cell(0, 8, f"- {self.page_no()} -", align="C")
+
+
+def test_a_lone_page_number_at_a_page_edge_is_left_out(tmp_path: Path) -> None:
+    pdf = NumberedPage()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=11)
+    for i in range(120):
+        pdf.multi_cell(0, 6, f"[00:{i // 60:02d}:{i % 60:02d}] Ann: line {i} of the talk.", new_x="LMARGIN")
+        pdf.ln(6)
+    pdf.output(str(tmp_path / "numbered.pdf"))
+    assert len(PdfReader(tmp_path / "numbered.pdf").pages) >= 3
+    t = read_file(tmp_path / "numbered.pdf")
+    assert [s.text for s in t.segments] == [f"line {i} of the talk." for i in range(120)]
