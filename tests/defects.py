@@ -199,17 +199,49 @@ def invented_titles(titles: Iterable[str], transcript_words: list[str]) -> list[
     return out
 
 
+_SELF_TALK = re.compile(r"(?:^|[.:]\s+)this is (?:a|an|the) (?:[a-z]+ ){0,3}(?:part|task)\b")
+
+
 def task_talk(text: str, transcript_words: list[str]) -> list[str]:
-    """Sentences that speak of bullet points or of a task where the transcript never does: the model talking
-    about what it was asked."""
+    """Sentences that speak of bullet points or of a task where the transcript never does, or that say what
+    they are ("This is the fifth part of this task", "This is a task that requires writing"): the model
+    talking about what it was asked."""
     said = set(transcript_words)
     out = []
     for u in units(text):
         ws = set(_words(u))
-        if ({"bullet", "bullets"} & ws and not {"bullet", "bullets"} & said) or (
-            {"task", "tasks"} & ws and not {"task", "tasks"} & said
+        if (
+            ({"bullet", "bullets"} & ws and not {"bullet", "bullets"} & said)
+            or ({"task", "tasks"} & ws and not {"task", "tasks"} & said)
+            or _SELF_TALK.search(u.lower())
         ):
             out.append(u)
+    return out
+
+
+_LEAD = re.compile(r"^\s*(?:[-*•]\s*)?(?:\[\d{1,2}:\d{2}(?::\d{2})?\]\s*)?(?:[^:\n]{1,40}:\s)?")
+
+
+def nonsense(text: str, transcript_words: list[str]) -> list[str]:
+    """Lines in the model's own words (no quotation, no heading) that are no sentence about the transcript:
+    none of their words of three letters or more begins, in its first four letters, like a word of the
+    transcript ("Tue, 25 Jun 2024 at 16:08:10", "Srirachele S."); an article right before "of", "is" or
+    another article ("The of the is"); or three words or more, only one of them not among the commonest
+    ("This is the plan")."""
+    said = {w[:4] for w in transcript_words}
+    out = []
+    for line in text.splitlines():
+        if line.lstrip().startswith("#") or re.search('[“”"]', line) or line.startswith("Notes by part"):
+            continue
+        rest = _LEAD.sub("", line, count=1)
+        ws = [w for w in _words(rest) if w.isalpha()]
+        long = [w for w in ws if len(w) >= 3 and w not in _COMMON]
+        if (
+            (long and not any(w[:4] in said for w in long))
+            or re.search(r"\b(?:the|a|an) (?:of|is|the|a|an)\b(?!-)", rest.lower())
+            or (len(ws) >= 3 and len([w for w in ws if len(w) >= 4 and w not in _COMMON]) <= 1)
+        ):
+            out.append(line)
     return out
 
 
@@ -258,6 +290,9 @@ def defects(
         if transcript is not None
         else 0,
         "task_talk": sum(len(task_talk(x, _words(transcript.replace("’", "'")))) for x in texts)
+        if transcript is not None
+        else 0,
+        "nonsense": sum(len(nonsense(x, _words(transcript.replace("’", "'")))) for x in texts)
         if transcript is not None
         else 0,
         "invented_links": sum(len(invented_links(x, transcript)) for x in texts)

@@ -307,6 +307,36 @@ def test_talk_about_the_task_is_counted_where_the_transcript_never_speaks_of_it(
         "The first bullet point is about the importance of protecting our sectors."
     ]
     assert task_talk(text, _words("three bullet points on the slide")) == []
+    # what the model says its text is, in any meeting (SmolLM2 on QMSum's Bro022 and Bed002, whose speakers say "task")
+    told = "M: This is the fifth part of this task.\nThis is a task that requires writing.\nIt is a part of our task list."
+    assert task_talk(told, _words("the task is hard")) == [
+        "M: This is the fifth part of this task.",
+        "This is a task that requires writing.",
+    ]
+
+
+def test_lines_that_are_no_sentence_about_the_transcript_are_counted() -> None:
+    from tests.defects import _words, nonsense
+
+    said = _words(
+        "So we lose the L_C_D_ and go for the joystick. The power button stays, the colour is yellow."
+    )
+    text = (
+        "Tue, 25 Jun 2024 at 16:08:10\n"  # counted: SmolLM2's summary of QMSum's TS3010d, as the next two
+        "Srirachele S.\n"
+        "The of the is a very important point in this episode.\n"
+        "This is the joystick\n"  # counted: one word that is not among the commonest
+        "### Key moments\n"
+        "- [00:01:00] Marketing: They lose the colour and keep the power button.\n"
+        '- [00:01:10] Marketing: "So we lose the L_C_D_."\n'
+        "The joystick is yellow.\n"
+    )
+    assert nonsense(text, said) == [
+        "Tue, 25 Jun 2024 at 16:08:10",
+        "Srirachele S.",
+        "The of the is a very important point in this episode.",
+        "This is the joystick",
+    ]
 
 
 def test_links_nobody_gave_are_counted() -> None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass, field
 
 from ..transcript.model import Segment, Segments
@@ -46,8 +46,12 @@ class Instructions:
     def __init__(self, texts: Iterable[str]) -> None:
         self.tri: set[tuple[str, ...]] = set()
         self.quad: set[tuple[str, ...]] = set()
+        self.vocab: set[str] = (
+            set()
+        )  # every word Recap says ("Decisions", "Action items" of a preset's template)
         for t in texts:
             ws = words(t)
+            self.vocab.update(ws)
             self.tri.update(ngrams(ws, 3))
             self.quad.update(ngrams(ws, 4))
 
@@ -267,12 +271,22 @@ class Source:
     more for the quotations of a 10-hour run). A lookup takes ~2 ms for a 10-hour transcript on a 2-core
     laptop; quotations are checked once, when their sentence is complete."""
 
-    def __init__(self, segments: Segments | Iterable[str], speakers: Iterable[str] = ()) -> None:
-        """`segments`: the transcript's, or texts alone (held as segments at no time)."""
+    def __init__(
+        self,
+        segments: Segments | Iterable[str],
+        speakers: Iterable[str] = (),
+        known: Iterable[str | None] = (),
+        own_language: bool = True,
+    ) -> None:
+        """`segments`: the transcript's, or texts alone (held as segments at no time); `known`: other texts the
+        transcript comes with (its title, its description); `own_language`: the model writes in the transcript's
+        language, so that its words can be looked for in the transcript's."""
         if not isinstance(segments, Segments):
             segments = Segments(Segment(0.0, 0.0, None, t) for t in segments if t)
         self._segments = segments
         self.speakers = {s.casefold() for s in speakers if s}
+        self._known = {w for t in known if t for w in words(t)} | {w for s in self.speakers for w in words(s)}
+        self.own_language = own_language
 
     def _words_around(self, k: int, reach: int) -> list[str]:
         """Segment k's words, with at least `reach` words of the segments before it and after it (or all)."""
@@ -329,6 +343,18 @@ class Source:
         host, _, path = re.sub(r"^(?:https?://)?(?:www\.)?", "", address, flags=re.I).partition("/")
         labels = host.lower().split(".")
         return not path.strip("/") and len(labels) >= 2 and self._has(words(labels[-2]))
+
+    def names_anything(self, ws: Sequence[str], also: Set[str] = frozenset()) -> bool:
+        """Whether a sentence's words name anything the transcript has: one of its content words (three letters
+        or more, not a function word nor a filler) begins, in its first five letters, like a word of the
+        transcript, its title or description, a speaker's name, or is one of `also`. False for "Tue, 25 Jun
+        2024 at 16:08:10" and "Srirachele S." (SmolLM2's summary of QMSum's TS3010d): a date and a name nobody
+        gave. True when there is nothing to judge (no content word), or when the model writes in another
+        language than the transcript's."""
+        content = _content(ws)
+        if not content or not self.own_language:
+            return True
+        return any(w in self._known or w in also or self.begins_a_word(w[:5]) for w in content)
 
     def begins_a_word(self, start: str) -> bool:
         """Whether a word of the transcript begins with `start` (lower case, one word)."""
@@ -482,6 +508,9 @@ class GuardCounts:
     loops: int = 0  # generations stopped because the model was repeating itself
     quotes: int = 0  # sentences or bullets dropped for quoting words the transcript does not have
     links: int = 0  # sentences or bullets dropped for a web address the transcript does not give
+    garbled: int = (
+        0  # sentences or lines dropped as nonsense: nothing the transcript has, or no sentence at all
+    )
     seen: list[tuple[str, ...]] = field(default_factory=list)
 
     def add(self, other: GuardCounts) -> None:
@@ -491,6 +520,7 @@ class GuardCounts:
         self.loops += other.loops
         self.quotes += other.quotes
         self.links += other.links
+        self.garbled += other.garbled
 
 
 _TASK_LABELS = frozenset(["task", "tasks", "instruction", "instructions", "output", "response", "assistant"])
@@ -510,6 +540,24 @@ _STUCK = re.compile(r"([^\W\d_])\1{5,}|([^\W\d_]{2,4})\2{4,}")
 # The words of Recap's tasks that say nothing of a transcript's subject
 _TASK_WORDS = frozenset(
     ["task", "tasks", "bullet", "bullets", "point", "points", "part", "parts", "note", "notes"]
+    # "This is the sixth and final part of this task.", "This is a task that requires writing." (SmolLM2's
+    # summaries of QMSum's Bro022 and Bed002)
+    + [
+        "first",
+        "second",
+        "third",
+        "fourth",
+        "fifth",
+        "sixth",
+        "seventh",
+        "eighth",
+        "ninth",
+        "tenth",
+        "final",
+        "last",
+        "next",
+    ]
+    + ["require", "requires", "required", "write", "writes", "writing", "written", "summary", "summarize"]
 )
 
 
@@ -519,7 +567,9 @@ def about_the_task(ws: Sequence[str], source: Source) -> bool:
     is the fifth part of this task"). A transcript that speaks of tasks or bullets keeps such sentences, except
     one that says nothing else ("This is a task.", SmolLM2's whole notes on a part of seed 003, which says
     "tasks" once): its only words besides function words are the task's."""
-    content = [w for w in ws if w not in FUNCTION_WORDS]
+    content = [
+        w for w in ws if w not in FUNCTION_WORDS and len(w) > 1
+    ]  # ("M: This is ...": a letter, a label)
     if content and all(w in _TASK_WORDS for w in content):
         return True
     return any(
@@ -740,6 +790,16 @@ class TextGuard:
             # a link nobody gave: a made-up page, or a real page the episode never named
             self.counts.links += 1
             return self._emit(drop)
+        whole_line = at_line_start and (newline or final)
+        if self.source is not None and (
+            _garbled(body, ws, spans, whole_line, self.source, self.instructions)
+            if turn is None
+            else whole_line and _thin(words(turn))
+        ):
+            # (a speaker's line that says next to nothing, "Project Manager: It's a business.", as notes on
+            # QMSum's TS3010d, is held to the rule for a line of the model's own)
+            self.counts.garbled += 1
+            return self._emit(drop)
         key = tuple(ws)
         if len(ws) >= 3 and any(similar(key, s) for s in self.seen):
             self.counts.repeats += 1
@@ -783,6 +843,46 @@ class TextGuard:
         else:
             self._trailing_newlines += len(text)
         return self._marks.feed(text)  # quotation marks balanced line by line
+
+
+def _content(ws: Sequence[str]) -> list[str]:
+    """The words that could name something: three letters or more, not a function word nor a filler, without
+    an ending after an apostrophe ("episode's" -> "episode")."""
+    out = []
+    for w in ws:
+        w = w.split("'")[0]
+        if len(w) >= 3 and w.isalpha() and w not in FUNCTION_WORDS and w not in FILLERS:
+            out.append(w)
+    return out
+
+
+# An article right before a word that cannot follow it: "The of the is a very important point in this
+# episode." (SmolLM2's summary of QMSum's TS3010d). Outside quotations only: speakers stammer ("the the").
+_BROKEN = re.compile(r"\b(?:the|a|an)\s+(?:of|the|a|an|is|are|was|were)\b(?![-'’\w])", re.I)
+
+
+def _garbled(
+    body: str,
+    ws: Sequence[str],
+    spans: Sequence[str],
+    whole_line: bool,
+    source: Source,
+    instructions: Instructions,
+) -> bool:
+    """The model's own sentence (not a speaker's turn) that is not one: it names nothing the transcript has
+    (`Source.names_anything`), its words break off ("The of the is"), or, as a whole line of three words or
+    more, it has one content word at most: "This is the idea", "This is the goal", "This is the plan" (SmolLM2's
+    notes on a part of QMSum's Bed002, one a line)."""
+    if not source.names_anything(ws, instructions.vocab):
+        return True
+    if not spans and _BROKEN.search(body):
+        return True
+    return whole_line and not spans and _thin(ws)
+
+
+def _thin(ws: Sequence[str]) -> bool:
+    """Three words or more, one content word at most: "This is the plan", "So we have a product"."""
+    return len(ws) >= 3 and len(_content(ws)) <= 1
 
 
 def _nothing_said(turn: str, line_ends: bool) -> bool:

@@ -65,13 +65,18 @@ def finish_notices(st: RunState) -> list[Notice]:
             + " could not be used; their notes are the transcript's own sentences."
         )
     if g.loops:
-        out.append(f"The model started repeating itself {g.loops} times; those answers were ended there.")
+        times = "once" if g.loops == 1 else f"{g.loops} times"
+        out.append(f"The model started repeating itself {times}; those answers were ended there.")
     if g.echo:
         out.append(f"{g.echo} sentences that repeated Recap's own instructions were left out.")
     if g.quotes:
         out.append(f"{g.quotes} sentences that quoted words the transcript does not have were left out.")
     if g.links:
         out.append(f"{g.links} sentences with a web address the transcript does not give were left out.")
+    if g.garbled:
+        out.append(
+            f"{g.garbled} sentences that made no sense or named nothing the transcript has were left out."
+        )
     if g.placeholders:
         out.append(
             f"{g.placeholders} placeholders the model left in (empty brackets, template words) were removed."
@@ -115,6 +120,7 @@ def result(st: RunState, model_path: str) -> Result:
         loops_stopped=st.guard.loops,
         quotes_removed=st.guard.quotes,
         links_removed=st.guard.links,
+        garbled_removed=st.guard.garbled,
         late_chapters_dropped=st.chapters.late_dropped,
     )
     return Result(

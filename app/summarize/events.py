@@ -36,6 +36,7 @@ class Stats:
     loops_stopped: int = 0  # answers ended early because the model was repeating itself
     quotes_removed: int = 0  # sentences or bullets that quoted words the transcript does not have
     links_removed: int = 0  # sentences or bullets with a web address the transcript does not give
+    garbled_removed: int = 0  # sentences or lines that made no sense or named nothing the transcript has
     late_chapters_dropped: int = 0  # chapters that would have begun within the minimum length of the end
 
     def to_dict(self) -> dict[str, float | int]:

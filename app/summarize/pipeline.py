@@ -177,7 +177,12 @@ class Summarizer:
             language=language,
             system=system,
             instructions=Instructions([*prompts.instruction_texts(system, preset), *extra_instructions]),
-            source=Source(transcript.segments, transcript.speakers),
+            source=Source(
+                transcript.segments,
+                transcript.speakers,
+                known=(transcript.title, transcript.description),
+                own_language=in_own_language(o.language, transcript),
+            ),
             cache=NullCache(),
             chapters=ChapterList(o.min_chapter_s, transcript.duration_s),
         )

@@ -180,7 +180,7 @@ async def one_pass(engine: Any, t: Transcript, max_tokens: int) -> str:
 async def run_models(args: argparse.Namespace, meetings: list[Any], choi: list[Any]) -> dict[str, Any]:
     from app.engine import LlamaEngine
 
-    o = Options(chapters=args.chapters)
+    o = Options(chapters=args.chapters, window_tokens=args.window_tokens)
     RESULTS.mkdir(parents=True, exist_ok=True)
     engine = LlamaEngine(args.model, n_ctx=N_CTX)
     texts = instruction_texts(prompts.system_prompt("English"), get_preset(o.preset))
@@ -368,6 +368,12 @@ def main() -> int:
     )
     ap.add_argument("--all", action="store_true", help="every one of the 35 meetings")
     ap.add_argument("--chapters", choices=["topics", "model"], default="topics")
+    ap.add_argument(
+        "--window-tokens",
+        type=int,
+        default=Options().window_tokens,
+        help="transcript tokens a window may carry",
+    )
     ap.add_argument("--no-model", action="store_true", help="model-free figures only (seconds)")
     ap.add_argument("--no-baseline", action="store_true", help="skip the one-pass baseline (halves the time)")
     ap.add_argument("--no-seeds", dest="seeds", action="store_false")
@@ -386,7 +392,11 @@ def main() -> int:
     report: dict[str, Any] = {
         "date": dt.date.today().isoformat(),
         "machine": _machine(),
-        "options": {"chapters": args.chapters, "minutes_per_chapter": o.minutes_per_chapter},
+        "options": {
+            "chapters": args.chapters,
+            "minutes_per_chapter": o.minutes_per_chapter,
+            "window_tokens": args.window_tokens,
+        },
         "model_free": {
             "qmsum": chapter_baselines(meetings, o),
             "choi": chapter_baselines(choi, o),

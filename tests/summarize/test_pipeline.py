@@ -174,12 +174,12 @@ class ScriptedModel:
 def test_invented_times_and_citations_never_reach_the_user() -> None:
     t = read_file(DATA / "premiere.txt")  # segment starts: 5.0, 20.6, 62.1, 191.0
     chapters = "[00:00:05] Welcome\n[00:00:40] Invented time\n[00:03:11] Ovens and steam\ngarbage line\n"
-    summary = "Bread talk.\n- [00:00:05] real point\n- [00:02:00] invented point\n- [00:03:11] ovens\n"
+    summary = "Bread talk.\n- [00:00:05] sourdough bread\n- [00:02:00] invented point\n- [00:03:11] ovens\n"
     events = collect(ScriptedModel([chapters, summary]), t, Options(use_grammar=False, chapters="model"))
     r = next(e for e in events if isinstance(e, Finished)).result
     # 00:00:40 is 20 s from the 00:00:20 start: snapped there, then a 60 s minimum gap drops it
     assert [(c.start_s, c.title) for c in r.chapters] == [(0.0, "Welcome"), (191.0, "Ovens and steam")]
-    assert "[00:02:00]" not in r.summary and "[00:00:05] real point" in r.summary
+    assert "[00:02:00]" not in r.summary and "[00:00:05] sourdough bread" in r.summary
     assert r.stats.citations_removed == 1
 
 
