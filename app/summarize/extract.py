@@ -23,6 +23,31 @@ _SENTENCE = re.compile(r"[^.!?]+[.!?]*")
 _FILLER = re.compile(
     r"^\W*(?:(?:so|um+|uh+|yeah|okay|ok|well|oh|and|but|like|mm+|hmm+|right|you know)\b[\s,]*)+", re.I
 )
+# Spoken words that carry nothing: a sentence's score is weighed by the share of its words that are not these, a
+# word said again at once ("you you", "to, to") or a broken-off letter ("y y the"). On QMSum's 35 validation
+# meetings (model-free) the key moments' ROUGE-1 / 2 went 25.35 / 3.51 -> 25.71 / 3.73 with it, and moments with
+# a tenth of such words 57 -> 17 of 210; dropping such sentences outright instead lost ROUGE (25.01 / 3.40).
+_HOLLOW = frozenset(
+    [
+        "um",
+        "uh",
+        "uhm",
+        "erm",
+        "er",
+        "ah",
+        "mm",
+        "hmm",
+        "mhm",
+        "yeah",
+        "like",
+        "so",
+        "okay",
+        "ok",
+        "oh",
+        "well",
+    ]
+)
+_SPOKEN = re.compile(r"[\w']+")
 MIN_WORDS = 8
 # Short enough to read at a glance, and a summary of 6 of them is about as long as a human one (QMSum's are ~110
 # words): 22 words and 6 moments scored best on QMSum-val (tests/bench/quality.py), against 30 words and one per
@@ -70,7 +95,7 @@ def key_moments(
                         continue
                     dot = sum(v * centroid[w] * idf.get(w, 0.0) ** 2 for w, v in tf.items())
                     norm_s = math.sqrt(sum((v * idf.get(w, 0.0)) ** 2 for w, v in tf.items())) or 1.0
-                    yield dot / (norm_s * norm_c), i, sentence
+                    yield dot / (norm_s * norm_c) * (1.0 - disfluency(sentence)), i, sentence
 
         # the best per_chapter, as sorted(..., reverse=True)[:per_chapter] would give, holding no more of them
         for score, i, sentence in heapq.nlargest(per_chapter, scored()):
@@ -79,6 +104,19 @@ def key_moments(
     if limit is not None:
         out = sorted(out, key=lambda sm: -sm[0])[:limit]
     return sorted((m for _s, m in out), key=lambda m: m.start_s)
+
+
+def disfluency(sentence: str) -> float:
+    """The share of a spoken sentence's words that carry nothing: fillers, a word said again at once, a letter
+    standing alone but "a" and "I" (a word broken off: "y y the")."""
+    ws = _SPOKEN.findall(sentence.lower())
+    if not ws:
+        return 1.0
+    hollow = sum(
+        w in _HOLLOW or (len(w) == 1 and w not in ("a", "i")) or (i > 0 and ws[i - 1] == w)
+        for i, w in enumerate(ws)
+    )
+    return hollow / len(ws)
 
 
 def moment_line(m: Moment) -> str:

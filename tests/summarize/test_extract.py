@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.summarize.extract import MAX_WORDS, MIN_WORDS, key_moments
+from app.summarize.extract import MAX_WORDS, MIN_WORDS, disfluency, key_moments
 from app.transcript import Segment
 
 TOPICS = [
@@ -53,3 +53,30 @@ def test_sentences_too_long_or_short_are_not_moments() -> None:
     long = " ".join(["word"] * (MAX_WORDS + 5)) + "."
     us = [Segment(0.0, 10.0, "A", f"{long} Too short here."), Segment(10.0, 20.0, "A", "Yes.")]
     assert key_moments(us, [0]) == []
+
+
+def test_a_sentence_full_of_stammers_and_fillers_gives_way_to_a_clean_one() -> None:
+    """Seed 003's key moment "Let's say you you write the code to, to to, yeah." (2026-12-06): a sentence's
+    words that carry nothing (fillers, a word said again at once, a broken-off letter) weigh its score down, so
+    a clean sentence on the same subject is the moment where the stammered one is more central (it was)."""
+    stammered = "So the the remote control, uh, needs a a bigger button, um, y y yeah the button."
+    clean = "The remote control needs a bigger button for the volume."
+    remote = [
+        stammered,
+        clean,
+        "The button on the remote control should glow in the dark.",
+        "A remote control with a bigger button is easier to hold.",
+        "Our remote control button is too small for older users.",
+    ]
+    budget = [
+        "The budget is twelve euros for each unit we build.",
+        "The battery costs too much for the budget we have.",
+        "We could save money on the case to stay in budget.",
+        "Twelve euros is not much for a unit with a battery.",
+    ]
+    us = [Segment(i * 10.0, i * 10.0 + 9, "AB"[i % 2], t) for i, t in enumerate(remote + budget)]
+    first, _second = key_moments(us, [0, 5])
+    assert (first.start_s, first.text) == (10.0, clean)
+    assert disfluency(clean) == 0.0
+    assert disfluency(stammered) > 0.4
+    assert disfluency("I think a good idea is a plan.") == 0.0  # "I" and "a" are words
