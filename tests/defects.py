@@ -219,6 +219,11 @@ def task_talk(text: str, transcript_words: list[str]) -> list[str]:
     return out
 
 
+# short words that name nothing (with _COMMON: a line's words that could name something are the others)
+_SHORT = frozenset(
+    "the and but for you are was not its our his her she him who how why all any can did had has may own too "
+    "out off yes now let say see way yet nor per via got get yeah okay".split()
+)
 _LEAD = re.compile(r"^\s*(?:[-*•]\s*)?(?:\[\d{1,2}:\d{2}(?::\d{2})?\]\s*)?(?:[^:\n]{1,40}:\s)?")
 
 
@@ -239,7 +244,7 @@ def nonsense(text: str, transcript_words: list[str]) -> list[str]:
         if (
             (long and not any(w[:4] in said for w in long))
             or re.search(r"\b(?:the|a|an) (?:of|is|the|a|an)\b(?!-)", rest.lower())
-            or (len(ws) >= 3 and len([w for w in ws if len(w) >= 4 and w not in _COMMON]) <= 1)
+            or (len(ws) >= 3 and len([w for w in long if w not in _SHORT]) <= 1)
         ):
             out.append(line)
     return out

@@ -845,13 +845,49 @@ class TextGuard:
         return self._marks.feed(text)  # quotation marks balanced line by line
 
 
+# English words that point at things rather than name them (FUNCTION_WORDS, made to tell languages apart, has
+# few): "So that's what is for the process." names one thing (SmolLM2's notes on QMSum's Bro022)
+_POINTERS = frozenset(
+    [
+        "what",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "when",
+        "where",
+        "why",
+        "how",
+        "there",
+        "here",
+        "these",
+        "those",
+        "then",
+        "than",
+        "thing",
+        "things",
+        "something",
+        "anything",
+        "nothing",
+        "everything",
+        "someone",
+    ]
+)
+
+
 def _content(ws: Sequence[str]) -> list[str]:
-    """The words that could name something: three letters or more, not a function word nor a filler, without
-    an ending after an apostrophe ("episode's" -> "episode")."""
+    """The words that could name something: three letters or more, not a function word, a pointer nor a
+    filler, without an ending after an apostrophe ("episode's" -> "episode")."""
     out = []
     for w in ws:
         w = w.split("'")[0]
-        if len(w) >= 3 and w.isalpha() and w not in FUNCTION_WORDS and w not in FILLERS:
+        if (
+            len(w) >= 3
+            and w.isalpha()
+            and w not in FUNCTION_WORDS
+            and w not in _POINTERS
+            and w not in FILLERS
+        ):
             out.append(w)
     return out
 
