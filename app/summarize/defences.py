@@ -531,6 +531,7 @@ _ADDRESS = re.compile(
     r"|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|dev|ai|co|app|fm|tv)\b(?:/[^\s<>()\[\]\"”]*)?",
     re.I,
 )
+_LIST_NUMBER = re.compile(r"[ \t]*(?:[-*•][ \t]*)?\d{1,3}[.)][ \t]+")
 _NGRAM_LOOP = 8  # a run of this many words seen three times is a loop, even without a sentence end
 # A model stuck on one token writes no word at all: a letter six times or more, or two to four letters five
 # times ("[zvqwriiiiiiii…" ended a SmolLM2 summary of seed 003 read in two long windows).
@@ -657,10 +658,13 @@ class TextGuard:
         pos = 0
         while (m := _SENTENCE_END.search(self._buf, pos)) is not None:
             head = self._buf[: m.end()]
+            pos = m.end()
+            line = head.rfind("\n") + 1
+            if m.group() != "\n" and (line or self._at_line_start) and _LIST_NUMBER.fullmatch(head[line:]):
+                continue  # "1. " begins a numbered line: not a sentence of its own
             opened = head.rfind("[")
             if m.group() == "\n" or opened <= head.rfind("]") or m.end() - opened > 160:
                 return m.end()
-            pos = m.end()
         return None
 
     def _label_above(self) -> str | None:

@@ -834,3 +834,16 @@ def test_quote_checks_on_a_real_transcript_say_what_the_copied_words_said() -> N
         assert source._has(every[i : i + 4])
         mixed = every[i : i + 2] + rng.sample(every, 2)
         assert source._has(mixed) == oracle.has(mixed), mixed
+
+
+def test_a_numbered_line_keeps_its_number_and_is_judged_whole() -> None:
+    """SmolLM2's notes on a part of QMSum's Bed002 (2026-12-06) were "1. This is the idea" to "5. This is the
+    result": "1. " was taken for a sentence of its own and dropped (no word in it), so the numbers were lost and
+    the line after it was not judged as a whole line."""
+    source = Source(["the idea and the goal, and the remote control budget is tight"])
+    recorded = "1. This is the idea\n2. This is the goal\n3. The remote control budget is tight.\n4. The budget. Tight.\n"
+    for step in (1, 2, 3, 500):
+        counts = GuardCounts()
+        out = streamed(recorded, TextGuard(INSTRUCTIONS, counts, source=source), step)
+        assert out == "3. The remote control budget is tight.\n4. The budget. Tight.\n"
+        assert counts.garbled == 2
