@@ -769,8 +769,10 @@ class TextGuard:
             # A lead-in ("Episode 20:", "Key points:") is kept back like a heading: shown only if a line follows
             # that is not a heading. One that labels the model's own task ("Task:", "Response:", and "The task:"
             # over SmolLM2's summary of QMSum's Bed002) never is.
-            if {w for w in ws if w not in FUNCTION_WORDS} <= _TASK_LABELS:
-                self.counts.echo += 1
+            if {w for w in ws if w not in FUNCTION_WORDS} <= _TASK_LABELS or self.instructions.echoes(body):
+                self.counts.echo += (
+                    1  # (and one in Recap's words: "Key moments, in the speakers' own words:")
+                )
                 return ""
             self._pending_heading = (self._pending_heading or "") + body.strip() + "\n"
             return ""
@@ -897,8 +899,11 @@ def _content(ws: Sequence[str]) -> list[str]:
 
 
 # An article right before a word that cannot follow it: "The of the is a very important point in this
-# episode." (SmolLM2's summary of QMSum's TS3010d). Outside quotations only: speakers stammer ("the the").
-_BROKEN = re.compile(r"\b(?:the|a|an)\s+(?:of|the|a|an|is|are|was|were)\b(?![-'’\w])", re.I)
+# episode.", "Each started with the where it was said." (SmolLM2's summaries of QMSum's TS3010d). Outside
+# quotations only: speakers stammer ("the the").
+_BROKEN = re.compile(
+    r"\b(?:the|a|an)\s+(?:of|the|a|an|is|are|was|were|where|which|who|whom|when|how|why)\b(?![-'’\w])", re.I
+)
 
 
 def _garbled(

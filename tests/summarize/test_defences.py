@@ -575,13 +575,15 @@ TS3010D = Source(
 
 
 def test_recorded_lines_that_name_nothing_the_transcript_has_are_dropped() -> None:
-    """SmolLM2's summary of QMSum's TS3010d (2026-12-06) began with a date and a name nobody gave, and a
-    sentence broken at its start. Lines that name the meeting's things are kept, also in the words of its title
+    """SmolLM2's summaries of QMSum's TS3010d (2026-12-06) began with a date and a name nobody gave, and
+    sentences broken at an article; one had a lead-in in Recap's own words. Lines that name the meeting's things are kept, also in the words of its title
     and of a speaker's name, and so is a speaker's own stammer in a quotation."""
     recorded = (
         "Tue, 25 Jun 2024 at 16:08:10\n"
         "Srirachele S.\n"
         "The of the is a very important point in this episode.\n"
+        "Each started with the where it was said.\n"
+        "Key moments, in the speakers' own words:\n"  # a lead-in in Recap's words
         "The team keeps the power button and drops the LCD.\n"
         "The last meeting on the remote control design.\n"
         "The project manager wants to hear the quieter people.\n"
@@ -596,7 +598,7 @@ def test_recorded_lines_that_name_nothing_the_transcript_has_are_dropped() -> No
     for step in (1, 3, 500):
         counts = GuardCounts()
         assert streamed(recorded, TextGuard(INSTRUCTIONS, counts, source=TS3010D), step).strip() == kept
-        assert counts.garbled == 3
+        assert (counts.garbled, counts.echo) == (4, 1)
     stammer = "- Marketing: \u201cThe the power button and the mute stay, and the colour is yellow.\u201d"
     assert (
         clean_text(
