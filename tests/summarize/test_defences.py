@@ -624,6 +624,11 @@ def test_recorded_lines_of_one_content_word_are_dropped() -> None:
         counts = GuardCounts()
         assert streamed(recorded, TextGuard(INSTRUCTIONS, counts, source=TS3010D), step).strip() == ""
         assert counts.garbled == 7
+    # SmolLM2's summary of seed 000 (2026-12-06): pronouns, auxiliaries and "own way" name nothing
+    helpful = Source(["the typewriter has been very helpful"])
+    counts = GuardCounts()
+    assert clean_text("It has been very helpful for me in my own way.\n", INSTRUCTIONS, counts, helpful) == ""
+    assert counts.garbled == 1
     kept = (
         "- Joystick\nThe colour is yellow.\nThis is the joystick. They lose the colour for it.\n"
         "- [00:01:00] Marketing: So we lose the L_C_D_ and go for the joystick.\n"
