@@ -11,7 +11,9 @@ loop (the same paragraph two or three times). Each defence here is a plain text 
   address the transcript does not give (SmolLM2's show notes for seed 003 "mentioned" an invented book with two
   amazon.ca links), so a podcaster never pastes a dead or wrong link under an episode.
 - `TextGuard`: a streaming filter for notes and summaries. It passes on whole sentences and lines only, once they
-  are checked: echoed instructions and placeholders never get through, a repeated sentence, line or bullet is
+  are checked: echoed instructions and placeholders never get through, nor a line of the model's own that names
+  nothing the transcript has ("Tue, 25 Jun 2024 at 16:08:10"), breaks at an article or says next to nothing
+  ("This is the plan"), a repeated sentence, line or bullet is
   dropped, and a repetition tells the caller to stop the generation (the model is looping), so an answer ends
   instead of running to its cap; so does a model stuck on one token ("iiiiiiii"), whose run is dropped.
 
@@ -46,9 +48,8 @@ class Instructions:
     def __init__(self, texts: Iterable[str]) -> None:
         self.tri: set[tuple[str, ...]] = set()
         self.quad: set[tuple[str, ...]] = set()
-        self.vocab: set[str] = (
-            set()
-        )  # every word Recap says ("Decisions", "Action items" of a preset's template)
+        # every word Recap says ("Decisions", "Action items" of a preset's template): not an invented subject
+        self.vocab: set[str] = set()
         for t in texts:
             ws = words(t)
             self.vocab.update(ws)
@@ -345,8 +346,7 @@ class Source:
         return not path.strip("/") and len(labels) >= 2 and self._has(words(labels[-2]))
 
     def names_anything(self, ws: Sequence[str], also: Set[str] = frozenset()) -> bool:
-        """Whether a sentence's words name anything the transcript has: one of its content words (three letters
-        or more, not a function word nor a filler) begins, in its first five letters, like a word of the
+        """Whether a sentence's words name anything the transcript has: one of its naming words (`_content`) begins, in its first five letters, like a word of the
         transcript, its title or description, a speaker's name, or is one of `also`. False for "Tue, 25 Jun
         2024 at 16:08:10" and "Srirachele S." (SmolLM2's summary of QMSum's TS3010d): a date and a name nobody
         gave. True when there is nothing to judge (no content word), or when the model writes in another
@@ -508,9 +508,7 @@ class GuardCounts:
     loops: int = 0  # generations stopped because the model was repeating itself
     quotes: int = 0  # sentences or bullets dropped for quoting words the transcript does not have
     links: int = 0  # sentences or bullets dropped for a web address the transcript does not give
-    garbled: int = (
-        0  # sentences or lines dropped as nonsense: nothing the transcript has, or no sentence at all
-    )
+    garbled: int = 0  # sentences or lines dropped that name nothing the transcript has or are no sentence
     seen: list[tuple[str, ...]] = field(default_factory=list)
 
     def add(self, other: GuardCounts) -> None:
@@ -531,6 +529,7 @@ _ADDRESS = re.compile(
     r"|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|dev|ai|co|app|fm|tv)\b(?:/[^\s<>()\[\]\"”]*)?",
     re.I,
 )
+# "1. " or "- 2) " at a line's start: a numbered line begins, not a sentence ends
 _LIST_NUMBER = re.compile(r"[ \t]*(?:[-*•][ \t]*)?\d{1,3}[.)][ \t]+")
 _NGRAM_LOOP = 8  # a run of this many words seen three times is a loop, even without a sentence end
 # A model stuck on one token writes no word at all: a letter six times or more, or two to four letters five
@@ -539,27 +538,14 @@ _STUCK = re.compile(r"([^\W\d_])\1{5,}|([^\W\d_]{2,4})\2{4,}")
 
 
 # The words of Recap's tasks that say nothing of a transcript's subject
-_TASK_WORDS = frozenset(
-    ["task", "tasks", "bullet", "bullets", "point", "points", "part", "parts", "note", "notes"]
-    # "This is the sixth and final part of this task.", "This is a task that requires writing." (SmolLM2's
-    # summaries of QMSum's Bro022 and Bed002)
-    + [
-        "first",
-        "second",
-        "third",
-        "fourth",
-        "fifth",
-        "sixth",
-        "seventh",
-        "eighth",
-        "ninth",
-        "tenth",
-        "final",
-        "last",
-        "next",
-    ]
-    + ["require", "requires", "required", "write", "writes", "writing", "written", "summary", "summarize"]
-)
+# (with "This is the sixth and final part of this task." and "This is a task that requires writing.", SmolLM2's
+# summaries of QMSum's Bro022 and Bed002, the ordinals and the writing)
+_TASK_WORD_LIST = """
+    task tasks bullet bullets point points part parts note notes
+    first second third fourth fifth sixth seventh eighth ninth tenth final last next
+    require requires required write writes writing written summary summarize
+"""
+_TASK_WORDS = frozenset(_TASK_WORD_LIST.split())
 
 
 def about_the_task(ws: Sequence[str], source: Source) -> bool:
@@ -568,9 +554,8 @@ def about_the_task(ws: Sequence[str], source: Source) -> bool:
     is the fifth part of this task"). A transcript that speaks of tasks or bullets keeps such sentences, except
     one that says nothing else ("This is a task.", SmolLM2's whole notes on a part of seed 003, which says
     "tasks" once): its only words besides function words are the task's."""
-    content = [
-        w for w in ws if w not in FUNCTION_WORDS and len(w) > 1
-    ]  # ("M: This is ...": a letter, a label)
+    # (a single letter is a label, not a subject: "M: This is the fifth part of this task.")
+    content = [w for w in ws if w not in FUNCTION_WORDS and len(w) > 1]
     if content and all(w in _TASK_WORDS for w in content):
         return True
     return any(
@@ -770,9 +755,8 @@ class TextGuard:
             # that is not a heading. One that labels the model's own task ("Task:", "Response:", and "The task:"
             # over SmolLM2's summary of QMSum's Bed002) never is.
             if {w for w in ws if w not in FUNCTION_WORDS} <= _TASK_LABELS or self.instructions.echoes(body):
-                self.counts.echo += (
-                    1  # (and one in Recap's words: "Key moments, in the speakers' own words:")
-                )
+                # (and one in Recap's own words: "Key moments, in the speakers' own words:")
+                self.counts.echo += 1
                 return ""
             self._pending_heading = (self._pending_heading or "") + body.strip() + "\n"
             return ""
