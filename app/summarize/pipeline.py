@@ -252,7 +252,7 @@ class Summarizer:
             st.system,
             t.speakers,
             o.use_grammar,
-            said=st.source.begins_a_word if in_own_language(o.language, t) else None,
+            said=st.source.begins_a_word if st.source.own_language else None,
         )
         reading = Reading(sum(me.line_tokens), o.summary_max_tokens)
         slots = getattr(m, "slots", 1)  # (an engine that does not say serves one request at a time)
