@@ -29,7 +29,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__
+from . import __version__, malloc
 
 if TYPE_CHECKING:
     from .summarize import Options
@@ -553,6 +553,7 @@ def gui(argv: list[str]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    malloc.tune()  # before reading anything: see app/malloc.py
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in SUBCOMMANDS and not Path(argv[0]).is_file():  # (./models opens a folder named so)
         try:
@@ -571,6 +572,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def gui_main() -> None:
+    malloc.tune()
     sys.exit(gui(sys.argv[1:]))
 
 

@@ -563,6 +563,8 @@ MEMORY_CHILD = (
     + r"""
 import asyncio, contextlib, json, sys
 sys.path.insert(0, sys.argv[3])
+from app import malloc
+malloc.tune()  # first, as the `recap` entry points do
 
 from app.engine import LlamaEngine
 from app.summarize import Finished, Summarizer

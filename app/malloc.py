@@ -1,0 +1,48 @@
+"""Large blocks of memory go back to the system when they are freed (glibc only; elsewhere nothing changes).
+
+glibc's malloc serves a block of at least its *mmap threshold* (128 kB at start) with pages of its own, which go
+back to the system when the block is freed. But each time such a block is freed, glibc raises the threshold to that
+block's size (up to 32 MB), so from then on blocks that large come from the heap instead, and a heap only shrinks
+from its top: whatever is still in use above a freed block keeps its pages in the process. Reading a long
+transcript frees several such blocks (the file's bytes, its decoded text, the strings the readers build), so the
+rest of the run kept megabytes the program had freed, more the longer the file.
+
+`tune()` fixes the threshold at 1 MB, which also switches the raising off (glibc's `mallopt(M_MMAP_THRESHOLD)`).
+Measured on 2026-12-06 (Intel Xeon, 2 cores; the tiny model, the run's peak minus a bare llama.cpp doing its
+deepest request, as `python -m tests.bench.run --only memory` measures it), 1 h / 20 h transcripts, two runs each:
+
+    left alone        11.2-11.4 / 15.4-15.6 MB
+    1 MB (this)       11.6-11.7 / 13.2-13.8 MB
+    64 kB             10.4-10.6 / 13.3-13.6 MB, but seed 003 with SmolLM2 ran 1-2 % slower (60.7-61.7 s against
+                      56.9-60.0 s; 1 MB: 57.4-59.7 s, the same text), most likely as llama.cpp's sampler makes and frees
+                      an array of 12 bytes a vocabulary entry for every token (590 kB for SmolLM2), which then
+                      got pages of its own each time
+    256 kB / 4 MB     11.2 / 13.8-13.9 and 11.7 / 14.4 MB
+
+(With Qwen2.5's 152k-token vocabulary that array is 1.8 MB, so it gets pages of its own under 1 MB too; not measured
+here.) An earlier try of 64 kB on an AMD EPYC machine, set after the imports, moved nothing: there the 20 h run's own
+peak was 13.4 MB left alone. It must run before the large blocks are made, so the entry points call it first.
+
+There is no maintained package for this one libc call; `ctypes` reaches it directly.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import sys
+
+M_MMAP_THRESHOLD = -3  # glibc's malloc.h
+THRESHOLD = 1 << 20
+
+
+def tune() -> bool:
+    """Fix glibc's mmap threshold; True when it was set (Linux with glibc), False elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        mallopt = ctypes.CDLL(None).mallopt  # the C library the process already has
+    except (OSError, AttributeError):  # a C library without mallopt
+        return False
+    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    mallopt.restype = ctypes.c_int
+    return bool(mallopt(M_MMAP_THRESHOLD, THRESHOLD))
