@@ -13,15 +13,15 @@ deepest request, as `python -m tests.bench.run --only memory` measures it), 1 h 
 
     left alone        11.2-11.4 / 15.4-15.6 MB
     1 MB (this)       11.6-11.7 / 13.2-13.8 MB
-    64 kB             10.4-10.6 / 13.3-13.6 MB, but seed 003 with SmolLM2 ran 1-2 % slower (60.7-61.7 s against
-                      56.9-60.0 s; 1 MB: 57.4-59.7 s, the same text), most likely as llama.cpp's sampler makes and frees
-                      an array of 12 bytes a vocabulary entry for every token (590 kB for SmolLM2), which then
-                      got pages of its own each time
+    64 kB             10.4-10.6 / 13.3-13.6 MB, but seed 003 with SmolLM2 ran 1-2 % slower in all four runs
+                      (60.7-61.7 s against 56.9-60.0 s; 1 MB: 57.4-59.7 s, the same text); generation alone
+                      showed no difference, so the cost is elsewhere in the run and was not traced
     256 kB / 4 MB     11.2 / 13.8-13.9 and 11.7 / 14.4 MB
 
-(With Qwen2.5's 152k-token vocabulary that array is 1.8 MB, so it gets pages of its own under 1 MB too; not measured
-here.) An earlier try of 64 kB on an AMD EPYC machine, set after the imports, moved nothing: there the 20 h run's own
-peak was 13.4 MB left alone. It must run before the large blocks are made, so the entry points call it first.
+Generation with a Qwen2.5-0.5B-shaped model (its 152k-token vocabulary, random weights) at 1 MB: 22.2-23.0
+tokens/s against 22.1-22.9 left alone. An earlier try of 64 kB on an AMD EPYC machine, set after the imports,
+moved nothing: there the 20 h run's own peak was 13.4 MB left alone. It must run before the large blocks are
+made, so the entry points call it first.
 
 There is no maintained package for this one libc call; `ctypes` reaches it directly.
 """
