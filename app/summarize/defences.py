@@ -346,11 +346,11 @@ class Source:
         return not path.strip("/") and len(labels) >= 2 and self._has(words(labels[-2]))
 
     def names_anything(self, ws: Sequence[str], also: Set[str] = frozenset()) -> bool:
-        """Whether a sentence's words name anything the transcript has: one of its naming words (`_content`) begins, in its first five letters, like a word of the
-        transcript, its title or description, a speaker's name, or is one of `also`. False for "Tue, 25 Jun
-        2024 at 16:08:10" and "Srirachele S." (SmolLM2's summary of QMSum's TS3010d): a date and a name nobody
-        gave. True when there is nothing to judge (no content word), or when the model writes in another
-        language than the transcript's."""
+        """Whether a sentence's words name anything the transcript has: one of its naming words (`_content`)
+        begins, in its first five letters, like a word of the transcript, its title or description, a speaker's
+        name, or is one of `also`. False for "Tue, 25 Jun 2024 at 16:08:10" and "Srirachele S." (SmolLM2's
+        summary of QMSum's TS3010d): a date and a name nobody gave. True when there is nothing to judge (no
+        naming word), or when the model writes in another language than the transcript's."""
         content = _content(ws)
         if not content or not self.own_language:
             return True

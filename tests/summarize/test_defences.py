@@ -576,8 +576,9 @@ TS3010D = Source(
 
 def test_recorded_lines_that_name_nothing_the_transcript_has_are_dropped() -> None:
     """SmolLM2's summaries of QMSum's TS3010d (2026-12-06) began with a date and a name nobody gave, and
-    sentences broken at an article; one had a lead-in in Recap's own words. Lines that name the meeting's things are kept, also in the words of its title
-    and of a speaker's name, and so is a speaker's own stammer in a quotation."""
+    sentences broken at an article; one had a lead-in in Recap's own words. Lines that name the meeting's things
+    are kept, also in the words of its title and of a speaker's name, and so is a speaker's own stammer in a
+    quotation."""
     recorded = (
         "Tue, 25 Jun 2024 at 16:08:10\n"
         "Srirachele S.\n"
@@ -848,7 +849,10 @@ def test_a_numbered_line_keeps_its_number_and_is_judged_whole() -> None:
     result": "1. " was taken for a sentence of its own and dropped (no word in it), so the numbers were lost and
     the line after it was not judged as a whole line."""
     source = Source(["the idea and the goal, and the remote control budget is tight"])
-    recorded = "1. This is the idea\n2. This is the goal\n3. The remote control budget is tight.\n4. The budget. Tight.\n"
+    recorded = (
+        "1. This is the idea\n2. This is the goal\n"
+        "3. The remote control budget is tight.\n4. The budget. Tight.\n"
+    )
     for step in (1, 2, 3, 500):
         counts = GuardCounts()
         out = streamed(recorded, TextGuard(INSTRUCTIONS, counts, source=source), step)
