@@ -96,6 +96,45 @@ def invented_turns(text: str, transcript_words: list[str]) -> list[str]:
     return out
 
 
+def misplaced_quotes(text: str, segments: Iterable[Any]) -> list[str]:
+    """Lines with a quotation (in quotation marks, six words or more) that the transcript has word for word,
+    whose time is missing or not that of a moment shortly before the words were said (90 s, a line's stamp),
+    or whose "Name:" names another speaker than the one who said them: a journalist clicking the time would not
+    find the words, or would credit the wrong person. Judged on exact runs only (every occurrence counts)."""
+    segs = list(segments)
+    flat: list[str] = []
+    owner: list[int] = []
+    for k, s in enumerate(segs):
+        ws = _words(s.text.replace("’", "'"))
+        flat += ws
+        owner += [k] * len(ws)
+    first: dict[str, list[int]] = {}
+    for i, w in enumerate(flat):
+        first.setdefault(w, []).append(i)
+    out = []
+    for line in text.splitlines():
+        m = re.search(r"[“\"]([^”\"\n]+)[”\"]", line)
+        if not m:
+            continue
+        ws = _words(m.group(1).replace("’", "'"))
+        if len(ws) < 6:
+            continue
+        at = [owner[i] for i in first.get(ws[0], []) if flat[i : i + len(ws)] == ws]
+        if not at:
+            continue  # not word for word: invented_quotes judges it
+        refs = re.findall(r"\[(\d{1,2}(?::\d{2}){1,2})\]", line[: m.start()])
+        secs = [sum(int(p) * 60**j for j, p in enumerate(reversed(r.split(":")))) for r in refs]
+        timed = any(segs[k].start_s - 90 <= t <= segs[k].end_s for t in secs for k in at)
+        label = _TURN.match(line[: m.start()] + "x")
+        who = label.group(1).casefold() if label else None
+        names = {(segs[k].speaker or "").casefold() for k in at}
+        if not timed or (
+            who is not None and who in {(s.speaker or "").casefold() for s in segs} and who not in names
+        ):
+            out.append(line)
+    return out
+
+
 _SAID_NOTHING = r"(?:(?:yes|yeah|no|ok|okay|right|sure|mm|hmm|um|uh|oh)\b\W*){0,3}"
 
 
@@ -251,9 +290,14 @@ def nonsense(text: str, transcript_words: list[str]) -> list[str]:
 
 
 def defects(
-    result: Any, speakers: Iterable[str], instruction_texts: Iterable[str], transcript: str | None = None
+    result: Any,
+    speakers: Iterable[str],
+    instruction_texts: Iterable[str],
+    transcript: str | None = None,
+    segments: Iterable[Any] | None = None,
 ) -> dict[str, int]:
-    """Every kind, counted; `transcript` (its text) for the quotations, which are not judged without it."""
+    """Every kind, counted; `transcript` (its text) for the quotations, which are not judged without it, and its
+    `segments` for their times and speakers."""
     grams = instruction_grams(instruction_texts)
     names = {s.casefold() for s in speakers if s}
     titles = [c.title for c in result.chapters]
@@ -307,4 +351,7 @@ def defects(
         "open_quotes": sum(len(open_quotes(x)) for x in texts),
         "stuck_words": sum(len(stuck_words(x, transcript)) for x in [*titles, *texts]),
         "capped_answers": result.stats.output_capped,
+        "misplaced_quotes": sum(len(misplaced_quotes(x, segments)) for x in texts)
+        if segments is not None
+        else 0,
     }

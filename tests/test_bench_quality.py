@@ -381,3 +381,25 @@ def test_quotations_left_open_at_a_line_end_are_counted() -> None:
         "- Stefan: “Welcome back, ladies and gentlemen!",
         '- He said "we ship on Friday',
     ]
+
+
+def test_quotations_without_their_time_or_speaker_are_counted() -> None:
+    from tests.defects import misplaced_quotes
+
+    segs = [
+        Segment(10.0, 14.0, "Stefan", "Welcome back to another episode of the show."),
+        Segment(183.0, 190.0, "Jens", "If we read this, I believe the upside is readability."),
+    ]
+    good = "- [00:03:03] Jens: “If we read this, I believe the upside is readability.”"
+    assert misplaced_quotes(good, segs) == []
+    # a line's stamp shortly before the words is right too
+    assert misplaced_quotes(good.replace("00:03:03", "00:02:00"), segs) == []
+    wrong = [
+        "- Jens: “If we read this, I believe the upside is readability.”",  # no time
+        "- [00:00:10] Jens: “If we read this, I believe the upside is readability.”",  # elsewhere
+        "- [00:03:03] Stefan: “If we read this, I believe the upside is readability.”",  # another speaker
+    ]
+    assert misplaced_quotes("\n".join(wrong), segs) == wrong
+    # not judged: a quotation the transcript does not have word for word, or a short one
+    assert misplaced_quotes("- Jens: “If we read this, the upside is readability.”", segs) == []
+    assert misplaced_quotes("- Jens: “the upside”", segs) == []

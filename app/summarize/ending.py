@@ -77,6 +77,11 @@ def finish_notices(st: RunState) -> list[Notice]:
         out.append(
             f"{g.garbled} sentences that made no sense or named nothing the transcript has were left out."
         )
+    if g.placed:
+        out.append(
+            f"{g.placed} quotations were given the time or the speaker the transcript has for them (the model's "
+            "was missing or another)."
+        )
     if g.placeholders:
         out.append(
             f"{g.placeholders} placeholders the model left in (empty brackets, template words) were removed."

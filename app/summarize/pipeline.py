@@ -441,8 +441,8 @@ class Summarizer:
         """The answer to one request, piece by piece as the model writes it: through the defences (citations
         checked, instructions, placeholders and loops refused) when `guard`, else raw. The request ends early at a
         loop, or at a sentence's end once the answer is near its cap."""
-        g = TextGuard(st.instructions, st.guard, max_bullets, source=st.source) if guard else None
-        assert st.cites is not None or g is None
+        assert st.cites is not None or not guard
+        g = TextGuard(st.instructions, st.guard, max_bullets, source=st.source, timed=True) if guard else None
         cites = st.cites.stream() if g is not None and st.cites is not None else None  # this answer's own
         self._check_stop()
         soft = int(max_tokens * SOFT_CAP)

@@ -203,7 +203,9 @@ async def run_models(args: argparse.Namespace, meetings: list[Any], choi: list[A
             row["uniform"] = chapter_scores(
                 qd.uniform_boundaries(m.transcript, len(pred) + 1), m.boundaries_s, m.transcript.duration_s
             )
-            row["defects"] = defects(r, m.transcript.speakers, texts, _text(m.transcript))
+            row["defects"] = defects(
+                r, m.transcript.speakers, texts, _text(m.transcript), m.transcript.segments
+            )
             row["stats"] = r.stats.to_dict()
             row["titles"] = [c.title for c in r.chapters]
             end = m.transcript.duration_s
@@ -233,7 +235,7 @@ async def run_models(args: argparse.Namespace, meetings: list[Any], choi: list[A
             row = {
                 "name": path.name,
                 "seconds": round(time.perf_counter() - t0, 1),
-                "defects": defects(r, t.speakers, texts, _text(t)),
+                "defects": defects(r, t.speakers, texts, _text(t), t.segments),
                 "stats": r.stats.to_dict(),
                 "titles": [(c.start_s, c.title) for c in r.chapters],
                 "summary": r.summary,

@@ -25,7 +25,7 @@ from app.summarize.defences import (
 )
 from app.summarize.presets import get_preset
 from app.summarize.prompts import instruction_texts
-from app.transcript import read_file
+from app.transcript import Segment, Segments, read_file
 from tests.helpers import DATA, SEED_003
 
 needs_seed = pytest.mark.skipif(
@@ -858,3 +858,122 @@ def test_a_numbered_line_keeps_its_number_and_is_judged_whole() -> None:
         out = streamed(recorded, TextGuard(INSTRUCTIONS, counts, source=source), step)
         assert out == "3. The remote control budget is tight.\n4. The budget. Tight.\n"
         assert counts.garbled == 2
+
+
+# ---- quotations given the time and speaker the transcript has -----------------------------------------------------
+
+TIMED = Segments(
+    [
+        Segment(10.0, 14.0, "Stefan", "I mean, yeah, that was a long week."),
+        Segment(
+            183.0, 190.0, "Jens", "So if we read this, I believe the upside in the code era is readability."
+        ),
+        Segment(200.0, 204.0, "Stefan", "Why are people so obsessed with the tech?"),
+        Segment(1700.0, 1706.0, "Jens", "Yeah, I think it's what David said in one of the comments."),
+        Segment(1800.0, 1804.0, "Stefan", "Why are people so obsessed with the tech?"),
+    ]
+)
+TIMED_SOURCE = Source(TIMED, ["Stefan", "Jens"])
+
+
+def placed(text: str, counts: GuardCounts | None = None) -> str:
+    return streamed(text, TextGuard(INSTRUCTIONS, counts, source=TIMED_SOURCE, timed=True))
+
+
+def test_where_is_the_segment_most_of_the_quotation_begins_in() -> None:
+    """ "I mean, yeah" opens a line at 0:10 too; the rest of the words are Jens's at 28:20."""
+    assert TIMED_SOURCE.where("I mean, yeah, I think it's what David said.") == [(1700.0, 1706.0, "Jens")]
+    assert TIMED_SOURCE.where("we read this, I believe the upside") == [(183.0, 190.0, "Jens")]
+    # said twice: both places
+    assert TIMED_SOURCE.where("Why are people so obsessed with the tech?") == [
+        (200.0, 204.0, "Stefan"),
+        (1800.0, 1804.0, "Stefan"),
+    ]
+    assert TIMED_SOURCE.where("the tech") == []  # too short to place
+    assert TIMED_SOURCE.where("nobody said any of these words") == []
+
+
+def test_quotation_without_a_time_gets_the_time_it_was_said() -> None:
+    counts = GuardCounts()
+    out = placed("- Jens: “If we read this, I believe the upside in the code era is readability.”\n", counts)
+    assert (
+        out == "- [00:03:03] Jens: “If we read this, I believe the upside in the code era is readability.”\n"
+    )
+    assert counts.placed == 1
+
+
+def test_invented_time_removed_leaves_a_quotation_that_gets_its_own() -> None:
+    """SmolLM2's summary of seed 003: `[17:58:34] Jens: “...”` in a 32-minute episode, between bullets. The
+    citation check removes the invented time; the line gets the real one, and becomes a bullet like its
+    neighbours (Markdown would run a plain line into the bullet above)."""
+    cites = CitationFilter(TIMED.starts)
+    text = (
+        "- [00:00:10] Stefan said it was a long week.\n"
+        "[17:58:34] Jens: “So if we read this, I believe the upside in the code era is readability.”\n"
+    )
+    out = placed(cites.apply(text))
+    assert cites.removed == 1
+    assert out == (
+        "- [00:00:10] Stefan said it was a long week.\n"
+        "- [00:03:03] Jens: “So if we read this, I believe the upside in the code era is readability.”\n"
+    )
+
+
+def test_cited_time_elsewhere_is_replaced_a_nearby_stamp_kept() -> None:
+    counts = GuardCounts()
+    far = placed("- [00:00:10] Jens: “I believe the upside in the code era is readability.”\n", counts)
+    assert far.startswith("- [00:03:03] Jens:")
+    assert counts.placed == 1
+    # a stamp up to 90 s before the words is the line's the model saw them in: kept
+    near = placed("- [00:01:40] Jens: “I believe the upside in the code era is readability.”\n")
+    assert near.startswith("- [00:01:40] Jens:")
+    # a sentence said twice: either time is right
+    second = placed("- [00:30:00] Stefan: “Why are people so obsessed with the tech?”\n")
+    assert second.startswith("- [00:30:00] Stefan:")
+
+
+def test_turn_under_someone_elses_name_gets_the_speaker_who_said_it() -> None:
+    """SmolLM2's notes on seed 003: "- [00:23:08] Stefan: I mean, yeah, I think it's what David said.", which
+    Jens said at 28:20."""
+    counts = GuardCounts()
+    out = placed("- [00:23:08] Stefan: I mean, yeah, I think it's what David said.\n", counts)
+    assert out == "- [00:28:20] Jens: I mean, yeah, I think it's what David said.\n"
+    assert counts.placed == 1
+    # the right speaker and a right time: nothing changes, nothing counted
+    same = GuardCounts()
+    line = "- [00:28:20] Jens: Yeah, I think it's what David said in one of the comments.\n"
+    assert placed(line, same) == line
+    assert same.placed == 0
+
+
+def test_lines_that_are_not_placed() -> None:
+    # several times cited: left as they are
+    line = "- [00:03:03] and [00:28:20] Jens: “I believe the upside in the code era is readability.”\n"
+    assert placed(line) == line
+    # not asked for (a guard without `timed`: titles, answers without citations)
+    plain = "- Jens: “I believe the upside in the code era is readability.”\n"
+    assert streamed(plain, TextGuard(INSTRUCTIONS, source=TIMED_SOURCE)) == plain
+    # the model's own sentence, no quotation: no time made up for it
+    own = "- The hosts talk about readability and performance.\n"
+    assert placed(own) == own
+
+
+def test_bullet_with_a_removed_placeholder_is_one_bullet() -> None:
+    """SmolLM2's summary of seed 003: "- [hh:mm:ss] - This is a great example ..." showed as "- - This ..."."""
+    counts = GuardCounts()
+    out = streamed(
+        "- [hh:mm:ss] - This is a great example of how the code era changes readability.\n",
+        TextGuard(INSTRUCTIONS, counts, source=TIMED_SOURCE),
+    )
+    assert out == "- This is a great example of how the code era changes readability.\n"
+    assert counts.placeholders == 1
+
+
+def test_stacked_lead_ins_keep_the_nearer_one() -> None:
+    """SmolLM2's summary of seed 003 began "Episode 20:", "The Good Thing:", then its bullets: shown, the two
+    read as one line ("Episode 20: The Good Thing:")."""
+    out = streamed(
+        "Episode 20:\nThe Good Thing:\n- Readability matters more than performance in the code era.\n",
+        TextGuard(INSTRUCTIONS, source=TIMED_SOURCE),
+    )
+    assert out == "The Good Thing:\n- Readability matters more than performance in the code era.\n"

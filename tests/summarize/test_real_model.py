@@ -82,7 +82,7 @@ def needs(p: Path) -> pytest.MarkDecorator:
 def test_no_defect_reaches_the_user(runs: dict[str, Run], name: str) -> None:
     run = runs[name]
     r = run.result
-    found = defects(r, run.t.speakers, INSTRUCTIONS, " ".join(s.text for s in run.t.segments))
+    found = defects(r, run.t.speakers, INSTRUCTIONS, " ".join(s.text for s in run.t.segments), run.t.segments)
     capped = found.pop("capped_answers")
     assert found == dict.fromkeys(found, 0), (found, [c.title for c in r.chapters], r.summary)
     assert capped == 0, "an answer ran to its length cap"
