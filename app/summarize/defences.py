@@ -324,9 +324,10 @@ class Source:
         return False
 
     def where(self, quote: str) -> list[tuple[float, float, str | None]]:
-        """When and by whom `quote` was said: the start, end and speaker of the segment in which most of its
-        4-grams (3-grams for a quote of four or five words) begin (a quotation's opening, "I mean, yeah, I think",
-        is said more than once; its whole is not). Every such segment when several do equally well (a sentence
+        """When and by whom `quote` was said: the segment in which most of its 4-grams (3-grams for a quote of
+        four or five words) begin (a quotation's opening, "I mean, yeah, I think", is said more than once; its
+        whole is not): its end and speaker, and the start of the first of the segments right before it that
+        have some of them too (where the quotation begins). Every such segment when several do equally well (a sentence
         said twice); none for a quote under four words (too common to place) or one whose words are not found.
         The grams are looked for around the segments that have the quote's longest word (or, where it is not the
         transcript's, its next longest, then its third): one pass over the text, not one a gram (quotations of
@@ -348,9 +349,16 @@ class Source:
                 break
         top = max((len(g) for g in found.values()), default=0)
         segs = self._segments
-        return [
-            (segs.starts[k], segs.ends[k], segs.speaker(k)) for k in sorted(found) if len(found[k]) == top
-        ]
+        out: list[tuple[float, float, str | None]] = []
+        for k in sorted(found):
+            if len(found[k]) == top:
+                j = k
+                while j - 1 in found:  # the quotation begins in the segment(s) before it
+                    j -= 1
+                place = (segs.starts[j], segs.ends[k], segs.speaker(k))
+                if place not in out:
+                    out.append(place)
+        return out
 
     def says(self, quote: str) -> bool:
         """True when `quote` is the transcript's words: at least half of its 4-grams (3-grams for a quote of

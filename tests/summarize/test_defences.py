@@ -977,3 +977,19 @@ def test_stacked_lead_ins_keep_the_nearer_one() -> None:
         TextGuard(INSTRUCTIONS, source=TIMED_SOURCE),
     )
     assert out == "The Good Thing:\n- Readability matters more than performance in the code era.\n"
+
+
+def test_a_quotation_over_two_segments_is_placed_where_it_begins() -> None:
+    segs = Segments(
+        [
+            Segment(0.0, 5.0, "Ana", "Nothing here."),
+            Segment(60.0, 64.0, "Ana", "The budget for the new library"),
+            Segment(
+                64.0, 70.0, "Ana", "was approved by the council last night after a long debate about parking."
+            ),
+        ]
+    )
+    where = Source(segs, ["Ana"]).where(
+        "the new library was approved by the council last night after a long debate about parking"
+    )
+    assert where == [(60.0, 70.0, "Ana")]
