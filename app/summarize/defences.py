@@ -10,6 +10,8 @@ loop (the same paragraph two or three times). Each defence here is a plain text 
   journalist never finds invented words between quotation marks next to a real time and a real name; so is a web
   address the transcript does not give (SmolLM2's show notes for seed 003 "mentioned" an invented book with two
   amazon.ca links), so a podcaster never pastes a dead or wrong link under an episode.
+- `Source.where`: when and by whom a quotation was said, so that a quotation in notes or a summary carries the
+  time it was said and the name of who said it where the model gave none, or another.
 - `TextGuard`: a streaming filter for notes and summaries. It passes on whole sentences and lines only, once they
   are checked: echoed instructions and placeholders never get through, nor a line of the model's own that names
   nothing the transcript has ("Tue, 25 Jun 2024 at 16:08:10"), breaks at an article or says next to nothing
@@ -324,14 +326,15 @@ class Source:
         return False
 
     def where(self, quote: str) -> list[tuple[float, float, str | None]]:
-        """When and by whom `quote` was said: the segment in which most of its 4-grams (3-grams for a quote of
-        four or five words) begin (a quotation's opening, "I mean, yeah, I think", is said more than once; its
-        whole is not): its end and speaker, and the start of the first of the segments right before it that
-        have some of them too (where the quotation begins). Every such segment when several do equally well (a sentence
-        said twice); none for a quote under four words (too common to place) or one whose words are not found.
-        The grams are looked for around the segments that have the quote's longest word (or, where it is not the
-        transcript's, its next longest, then its third): one pass over the text, not one a gram (quotations of
-        7-27 words in a 10-hour transcript: 0.5-2.4 ms instead of 9-260 ms, on the thread the window runs on)."""
+        """When and by whom `quote` was said, as (start, end, speaker): the segment in which most of its 4-grams
+        (3-grams for a quote of four or five words) begin gives the end and the speaker, and the start is that of
+        the first of the segments right before it that have some of them too (where the quotation begins). A
+        quotation's opening ("I mean, yeah, I think") is said more than once; its whole is not. Every such place
+        when several do equally well (a sentence said twice); none for a quote under four words (too common to
+        place) or one whose words are not found. The grams are looked for around the segments that have the
+        quote's longest word (or, where the transcript lacks it, its next longest, then its third): one pass over
+        the text, not one a gram (quotations of 7-27 words in a 10-hour transcript: 0.5-2.4 ms instead of 9-260
+        ms, on the thread the window runs on)."""
         ws = words(quote)
         if len(ws) < 4:
             return []
