@@ -369,6 +369,9 @@ def main() -> int:
         "--meetings", type=int, default=9, help="how many QMSum meetings the model runs on (spread)"
     )
     ap.add_argument("--all", action="store_true", help="every one of the 35 meetings")
+    ap.add_argument(
+        "--names", help="these meetings (comma-separated, e.g. ES2009a,IS1006b) instead of a spread"
+    )
     ap.add_argument("--chapters", choices=["topics", "model"], default="topics")
     ap.add_argument(
         "--window-tokens",
@@ -416,7 +419,14 @@ def main() -> int:
 
             args.model = str(smollm2())
         report["model"] = Path(args.model).name
-        chosen = meetings if args.all else spread(meetings, args.meetings)
+        if args.names:
+            wanted = args.names.split(",")
+            chosen = [m for m in meetings if m.name in wanted]
+            missing = set(wanted) - {m.name for m in chosen}
+            if missing:
+                ap.error(f"no such meetings: {', '.join(sorted(missing))}")
+        else:
+            chosen = meetings if args.all else spread(meetings, args.meetings)
         report["meetings_run"] = [m.name for m in chosen]
         if args.questions:
             report["questions"] = asyncio.run(_questions(args, chosen))
