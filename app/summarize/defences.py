@@ -858,6 +858,11 @@ class TextGuard:
             # QMSum's TS3010d, is held to the rule for a line of the model's own)
             self.counts.garbled += 1
             return self._emit(drop)
+        if self.timed and at_line_start and spans:
+            # (before the repeat checks: a quotation given its speaker's name may now repeat a line above)
+            placed = self._placed(body, spans[0])
+            if placed != body:
+                body, ws = placed, words(placed)
         key = tuple(ws)
         if len(ws) >= 3 and any(similar(key, s) for s in self.seen):
             self.counts.repeats += 1
@@ -878,8 +883,6 @@ class TextGuard:
             if self.max_bullets is not None and self._bullets > self.max_bullets:
                 self.stop = True  # the answer is complete: the task asked for at most this many bullets
                 return self._emit(drop)
-        if self.timed and at_line_start and spans:
-            body = self._placed(body, spans[0])
         if at_line_start:  # (a heading went back above: `head` is a bullet or a number here)
             bullet = head is not None
             if not bullet and self._bullet_above and REF.match(body.lstrip()):

@@ -993,3 +993,24 @@ def test_a_quotation_over_two_segments_is_placed_where_it_begins() -> None:
         "the new library was approved by the council last night after a long debate about parking"
     )
     assert where == [(60.0, 70.0, "Ana")]
+
+
+def test_a_quotation_given_its_speaker_that_repeats_a_line_above_is_dropped() -> None:
+    """SmolLM2's summary of QMSum's Bed002 quoted Professor C, then the same words under Grad B's name: once the
+    second line had the right name, it was the first line again."""
+    source = Source(
+        Segments(
+            [
+                Segment(10.0, 14.0, "Grad B", "They call it intention hypotheses."),
+                Segment(3614.0, 3620.0, "Professor C", "Parsers need intention hypotheses badly."),
+            ]
+        ),
+        ["Grad B", "Professor C"],
+    )
+    counts = GuardCounts()
+    out = streamed(
+        "- [01:00:14] Professor C: “Parsers need intention hypotheses badly.”\n- [00:10:00] Grad B: “Parsers need intention hypotheses badly.”\n",
+        TextGuard(INSTRUCTIONS, counts, source=source, timed=True),
+    )
+    assert out == "- [01:00:14] Professor C: “Parsers need intention hypotheses badly.”\n"
+    assert counts.repeats == 1
