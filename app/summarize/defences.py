@@ -24,6 +24,7 @@ Pure Python, no Qt, no llama_cpp.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Iterable, Sequence, Set
@@ -292,27 +293,28 @@ class Source:
         self._known = {w for t in known if t for w in words(t)} | {w for s in self.speakers for w in words(s)}
         self.own_language = own_language
 
-    def _words_around(self, k: int, reach: int) -> tuple[list[str], list[int]]:
-        """Segment k's words, with at least `reach` words of the segments before it and after it (or all), and
-        the segment each word is from."""
+    def _words_around(self, k: int, reach: int) -> tuple[list[str], int, list[int]]:
+        """Segment k's words, with at least `reach` words of the segments before it and after it (or all); the
+        first of those segments, and where each one's words begin in the list (one int a segment, not a word:
+        the quote check calls this for every gram)."""
         segs = self._segments
-        mid = words(segs.text(k))
-        before: list[str] = []
-        owners = [k] * len(mid)
-        i = k
-        while len(before) < reach and i > 0:
-            i -= 1
-            ws = words(segs.text(i))
-            before[:0] = ws
-            owners[:0] = [i] * len(ws)
-        after: list[str] = []
-        i = k
-        while len(after) < reach and i + 1 < len(segs):
+        parts = [words(segs.text(k))]
+        first, n_before = k, 0
+        while n_before < reach and first > 0:
+            first -= 1
+            parts.insert(0, words(segs.text(first)))
+            n_before += len(parts[0])
+        i, n_after = k, 0
+        while n_after < reach and i + 1 < len(segs):
             i += 1
-            ws = words(segs.text(i))
-            after += ws
-            owners += [i] * len(ws)
-        return before + mid + after, owners
+            parts.append(words(segs.text(i)))
+            n_after += len(parts[-1])
+        out: list[str] = []
+        bounds: list[int] = []
+        for p in parts:
+            bounds.append(len(out))
+            out += p
+        return out, first, bounds
 
     def _has(self, gram: Sequence[str]) -> bool:
         """Whether these words (from `words`) occur in a row in the transcript, across segments too."""
@@ -343,11 +345,11 @@ class Source:
         found: dict[int, set[tuple[str, ...]]] = {}  # segment -> the grams that begin in it
         for key in sorted({p for w in ws for p in w.split("'")}, key=len, reverse=True)[:3]:
             for k in self._segments.with_text(key):
-                around, owners = self._words_around(k, len(ws))
+                around, first, bounds = self._words_around(k, len(ws))
                 for i in range(len(around) - n + 1):
                     gram = tuple(around[i : i + n])
                     if gram in grams:
-                        found.setdefault(owners[i], set()).add(gram)
+                        found.setdefault(first + bisect.bisect_right(bounds, i) - 1, set()).add(gram)
             if found:
                 break
         top = max((len(g) for g in found.values()), default=0)
