@@ -1,5 +1,5 @@
 """Defects in what reached the user, counted on a finished Result: for the real-model tests and the quality
-benchmark. Written apart from app/summarize/defences.py (simpler, stricter rules, its own code), so that a defence
+benchmark. Written apart from app/summarize/defences/ (simpler, stricter rules, its own code), so that a defence
 that lets something through is caught here rather than agreeing with itself."""
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ class Stats:
     seconds: float = 0.0
     citations_removed: int = 0
     output_capped: int = 0  # requests that hit their output cap (reported, never silent)
-    # The defences (defences.py, chaptering.py): what the model wrote that never reached the user.
+    # The defences (defences/, chaptering.py): what the model wrote that never reached the user.
     titles_replaced: int = (
         0  # titles that failed the checks (echo, speaker label, sentence, placeholder, duplicate)
     )

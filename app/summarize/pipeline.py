@@ -5,7 +5,7 @@ asyncio only, no Qt. `Summarizer.run()` is an async generator of typed events (e
 with GenerationCancelled and the run yields `Cancelled` with what it has, which is kept in the history).
 
 The stages live in their own modules: measuring and budgets (budget.py), windows (windows.py), chapter starts and
-titles (chaptering.py, topics.py), what the model writes checked before anyone sees it (defences.py), the store
+titles (chaptering.py, topics.py), what the model writes checked before anyone sees it (defences/), the store
 seen from one run (runcache.py). This module runs them in order; everything one run knows is in `RunState`.
 
 On an engine that answers several requests at once (`Engine.slots` > 1: a model server with slots), the windows'

@@ -1,0 +1,59 @@
+"""Lines of the model's own that are no sentence or say nothing."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .instructions import Instructions
+from .source import Source
+from .text import FILLERS, GENERIC, _content, words
+
+# An article right before a word that cannot follow it: "The of the is a very important point in this
+# episode.", "Each started with the where it was said." (SmolLM2's summaries of QMSum's TS3010d). Outside
+# quotations only: speakers stammer ("the the").
+_BROKEN = re.compile(
+    r"\b(?:the|a|an)\s+(?:of|the|a|an|is|are|was|were|where|which|who|whom|when|how|why)\b(?![-'’\w])", re.I
+)
+
+
+def _garbled(
+    body: str,
+    ws: Sequence[str],
+    spans: Sequence[str],
+    whole_line: bool,
+    source: Source,
+    instructions: Instructions,
+) -> bool:
+    """The model's own sentence (not a speaker's turn) that is not one: it names nothing the transcript has
+    (`Source.names_anything`), its words break off ("The of the is"), or, as a whole line of three words or
+    more, it has one content word at most: "This is the idea", "This is the goal", "This is the plan" (SmolLM2's
+    notes on a part of QMSum's Bed002, one a line)."""
+    if not source.names_anything(ws, instructions.vocab):
+        return True
+    if not spans and _BROKEN.search(body):
+        return True
+    return whole_line and not spans and _thin(ws)
+
+
+def _thin(ws: Sequence[str]) -> bool:
+    """Three words or more, one content word at most: "This is the plan", "So we have a product"."""
+    return len(ws) >= 3 and len(_content(ws)) <= 1
+
+
+def _nothing_said(turn: str, line_ends: bool) -> bool:
+    """What follows a speaker's label says nothing: no words ("Jens:"), or only a filler to the end of the line
+    ("Stefan: Yes.", a note SmolLM2 wrote on a part of seed 003; one that goes on after it keeps its stamp)."""
+    ws = words(turn)
+    return not ws or (line_ends and len(ws) <= 3 and all(w in FILLERS for w in ws))
+
+
+def _junk(body: str, ws: Sequence[str]) -> bool:
+    """A line with nothing to read: only fillers ("Mm-hmm."), a dangling speaker colon, no word of three letters."""
+    if all(w in FILLERS or w.replace("-", "") in FILLERS for w in ws) and len(ws) <= 3:
+        return True
+    if re.match(r"^\s*(?:[-*•]\s*)?:", body):
+        return True
+    if GENERIC.match(" ".join(ws)):
+        return True  # "SECTION 1", "Summary": a template's scaffolding, not content
+    return not any(len(w) >= 3 and w.isalpha() for w in ws)
