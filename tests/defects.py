@@ -135,7 +135,7 @@ def misplaced_quotes(text: str, segments: Iterable[Any]) -> list[str]:
     return out
 
 
-_SAID_NOTHING = r"(?:(?:yes|yeah|no|ok|okay|right|sure|mm|hmm|um|uh|oh)\b\W*){0,3}"
+_SAID_NOTHING = r"(?:(?:yes|yeah|no|ok|okay|right|sure|mm|hmm|um|uh|oh|wow|cool|great|thanks|thank you|hi|hello)\b\W*){0,3}"
 
 
 def bare_labels(text: str, names: set[str]) -> int:
@@ -289,6 +289,71 @@ def nonsense(text: str, transcript_words: list[str]) -> list[str]:
     return out
 
 
+_RECORDING_KINDS = frozenset(
+    "episode episodes podcast podcasts listener listeners viewer viewers webinar subscribe subscribers".split()
+)
+
+
+def wrong_frame(text: str, transcript_words: list[str]) -> list[str]:
+    """Sentences that call the recording an episode, a podcast, its audience listeners or viewers, where the
+    transcript never does: a meeting made into a show."""
+    said = set(transcript_words)
+    return [u for u in units(text) if (_RECORDING_KINDS & set(_words(u))) - said]
+
+
+_QUOTED = re.compile(r"[“\"][^”\"\n]*[”\"]?")
+
+
+# a sentence or clause ends at . ! ? : ; but not after a title or an initial ("Dr. Michael A. Shapiro")
+_CLAUSE_END = re.compile(
+    r"(?<!\bDr\.)(?<!\bMr\.)(?<!\bMs\.)(?<!Mrs\.)(?<!Prof\.)(?<!\b[A-Z]\.)(?<=[.!?:;])\s+"
+)
+
+
+def invented_names(text: str, transcript_words: list[str], known: Iterable[str]) -> list[str]:
+    """Lines with a capitalized word inside a sentence, outside quotations (not a sentence's or a clause's first
+    word, not an acronym), whose first five letters begin no word of the transcript, of a speaker's name or of
+    Recap's own texts (`known`): a person, place or date nobody named."""
+    said = {w[:5] for w in transcript_words} | {w[:5] for k in known for w in _words(k)}
+    out = []
+    for line in text.splitlines():
+        rest = _QUOTED.sub(" ", _LEAD.sub("", line, count=1))
+        if any(
+            w.lower()[:5] not in said
+            for clause in _CLAUSE_END.split(rest)
+            for w in re.findall(r"(?<=[\s,(])[A-Z][a-z]+", clause.strip())
+        ):
+            out.append(line)
+    return out
+
+
+_I = re.compile(r"\b(?:I|I'm|I've|I'll|I'd|me|my)\b")
+
+
+def unnamed_speech(text: str, transcript_words: list[str]) -> list[str]:
+    """Lines of the model's own (no speaker's label, no quotation marks) in the first person singular, four
+    words or more, that the transcript does not have (fewer than half of their words in a run of four it has):
+    someone speaking, made up, under no name."""
+    have = {tuple(transcript_words[i : i + 4]) for i in range(len(transcript_words) - 3)}
+    out = []
+    for line in text.splitlines():
+        if _TURN.match(line) or re.search('[“”"]', line) or line.lstrip().startswith("#"):
+            continue
+        rest = _LEAD.sub("", line, count=1)
+        if not _I.search(rest.replace("’", "'")):
+            continue
+        ws = _words(rest.replace("’", "'"))
+        if len(ws) < 4:
+            continue
+        covered = [False] * len(ws)
+        for i in range(len(ws) - 3):
+            if tuple(ws[i : i + 4]) in have:
+                covered[i : i + 4] = [True] * 4
+        if 2 * sum(covered) < len(ws):
+            out.append(line)
+    return out
+
+
 def defects(
     result: Any,
     speakers: Iterable[str],
@@ -298,6 +363,8 @@ def defects(
 ) -> dict[str, int]:
     """Every kind, counted; `transcript` (its text) for the quotations, which are not judged without it, and its
     `segments` for their times and speakers."""
+    instruction_texts = list(instruction_texts)
+    speakers = [s for s in speakers if s]
     grams = instruction_grams(instruction_texts)
     names = {s.casefold() for s in speakers if s}
     titles = [c.title for c in result.chapters]
@@ -319,6 +386,8 @@ def defects(
         ):
             label += 1
     lowered = [t.casefold() for t in titles]
+    tw = _words(transcript.replace("’", "'")) if transcript is not None else None
+    known = [*speakers, *instruction_texts]
     return {
         "echo_titles": sum(_echo(t, grams, True) for t in titles),
         "speaker_titles": label,
@@ -354,4 +423,7 @@ def defects(
         "misplaced_quotes": sum(len(misplaced_quotes(x, segments)) for x in texts)
         if segments is not None
         else 0,
+        "wrong_frame": sum(len(wrong_frame(x, tw)) for x in texts) if tw is not None else 0,
+        "invented_names": sum(len(invented_names(x, tw, known)) for x in texts) if tw is not None else 0,
+        "unnamed_speech": sum(len(unnamed_speech(x, tw)) for x in texts) if tw is not None else 0,
     }

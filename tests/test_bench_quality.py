@@ -358,6 +358,7 @@ def test_labels_with_nothing_said_are_counted() -> None:
 
     text = "- [00:15:20] Stefan: Yes.\n- [00:01:32] Jens:\n- [00:02:00] Jens: Yes, we ship Friday.\nStefan: okay, okay."
     assert bare_labels(text, {"stefan", "jens"}) == 3
+    assert bare_labels("- [00:12:14] Project Manager: Wow.", {"project manager"}) == 1
 
 
 def test_words_of_a_model_stuck_on_one_token_are_counted() -> None:
@@ -403,3 +404,24 @@ def test_quotations_without_their_time_or_speaker_are_counted() -> None:
     # not judged: a quotation the transcript does not have word for word, or a short one
     assert misplaced_quotes("- Jens: “If we read this, the upside is readability.”", segs) == []
     assert misplaced_quotes("- Jens: “the upside”", segs) == []
+
+
+def test_a_recording_the_transcript_is_not_names_nobody_named_and_unnamed_speech_are_counted() -> None:
+    from tests.defects import _words, invented_names, unnamed_speech, wrong_frame
+
+    said = _words("so the remote control beeps when you lose it, and marketing wants it yellow")
+    assert wrong_frame("This is a continuation of the previous episode. The remote beeps.", said) == [
+        "This is a continuation of the previous episode."
+    ]
+    assert wrong_frame("The remote beeps.", said + ["episode"]) == []
+    shapiro = "- [00:25:13] It was made possible by Dr. Michael A. Shapiro and his team."
+    kept = [
+        "- [00:01:00] Marketing wants it yellow: Yellow and round.",  # a speaker's name; after a colon
+        '- [00:01:00] The remote beeps: "Wow, Jupiter!"',  # inside a quotation: the quote check's
+        "- [00:01:00] The USB port stays.",  # an acronym
+        "- [00:01:00] The team lists its Key points.",  # Recap's own words
+    ]
+    assert invented_names("\n".join([shapiro, *kept]), said, ["Marketing", "Key points"]) == [shapiro]
+    invented = "- I'm excited to share a new project with you."
+    real = "- I lose it, the remote control beeps when you lose it."
+    assert unnamed_speech("\n".join([invented, real, "- Marketing: I'm excited about it."]), said) == [invented]

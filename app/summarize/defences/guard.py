@@ -10,10 +10,10 @@ from ..chapters import stamp
 from ..citations import REF, ref_seconds
 from ..language import FUNCTION_WORDS
 from .instructions import _TASK_LABELS, Instructions, about_the_task, after_task_lead_in
-from .lines import _garbled, _junk, _nothing_said, _thin
+from .lines import _garbled, _junk, _nothing_said, _thin, _unquoted
 from .quotes import QuoteMarks, quoted
 from .source import Source
-from .text import ngrams, similar, strip_placeholders, words
+from .text import ABBREVIATED, ADDRESS, ngrams, similar, strip_placeholders, words
 
 
 @dataclass
@@ -40,18 +40,14 @@ class GuardCounts:
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+|\n")
-# A web address: with its scheme or "www.", or a bare name under a common top-level domain ("ardour.org")
-_ADDRESS = re.compile(
-    r"(?:https?://|www\.)[^\s<>()\[\]\"”]+"
-    r"|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|dev|ai|co|app|fm|tv)\b(?:/[^\s<>()\[\]\"”]*)?",
-    re.I,
-)
 # "1. " or "- 2) " at a line's start: a numbered line begins, not a sentence ends
 _LIST_NUMBER = re.compile(r"[ \t]*(?:[-*•][ \t]*)?\d{1,3}[.)][ \t]+")
 QUOTE_REACH_S = 90.0  # a cited time this long before a quotation is the stamp of a line the model saw it in
 _NGRAM_LOOP = 8  # a run of this many words seen three times is a loop, even without a sentence end
 # A model stuck on one token writes no word at all: a letter six times or more, or two to four letters five
 # times ("[zvqwriiiiiiii…" ended a SmolLM2 summary of seed 003 read in two long windows).
+# The speaker's own "I", "me", "my": in a line of the model's own, someone speaking
+_FIRST_PERSON = re.compile(r"(?<![\w'’])(?:I|I['’](?:m|ve|ll|d)|[Mm]e|[Mm]y|[Mm]ine|[Mm]yself)(?![\w'’])")
 _STUCK = re.compile(r"([^\W\d_])\1{5,}|([^\W\d_]{2,4})\2{4,}")
 
 
@@ -87,6 +83,7 @@ class TextGuard:
         self._bullets = 0
         self._pending_heading = ""  # a heading is shown only once something follows it
         self._at_line_start = True
+        self._line_shown = False  # something of the current line went out
         self._emitted = False
         self._trailing_newlines = 0
         self._marks = QuoteMarks()
@@ -118,7 +115,8 @@ class TextGuard:
     def _sentence_end(self) -> int | None:
         """Where the first whole sentence or line in the buffer ends; None while there is none. A sentence end
         inside brackets does not count ("Marketing: [Sr. Marketing]" is one piece, so the placeholder check sees
-        the whole bracket), unless the bracket has run on for 160 characters: then it holds no placeholder."""
+        the whole bracket), unless the bracket has run on for 160 characters: then it holds no placeholder. Nor
+        does the period of a title or an initial ("Dr. Shapiro", "Prof. A:")."""
         pos = 0
         while (m := _SENTENCE_END.search(self._buf, pos)) is not None:
             head = self._buf[: m.end()]
@@ -126,6 +124,8 @@ class TextGuard:
             line = head.rfind("\n") + 1
             if m.group() != "\n" and (line or self._at_line_start) and _LIST_NUMBER.fullmatch(head[line:]):
                 continue  # "1. " begins a numbered line: not a sentence of its own
+            if "\n" not in m.group() and ABBREVIATED.search(self._buf, 0, m.start()):
+                continue  # "Dr. ", "Prof. ", "A. ": a title or an initial, the sentence goes on
             opened = head.rfind("[")
             if m.group() == "\n" or opened <= head.rfind("]") or m.end() - opened > 160:
                 return m.end()
@@ -203,7 +203,11 @@ class TextGuard:
         body = re.sub(r"^(\s*[-*•])[ \t]{2,}", r"\1 ", body)  # a removed invented time leaves two spaces
         ws = words(body)
         gap = "\n" if newline else ""
-        drop = "" if at_line_start else gap  # what a dropped piece leaves: a whole line leaves no blank line
+        # What a dropped piece leaves: a whole line leaves no blank line, nor does the last of a line's
+        # sentences when the ones before it were dropped too.
+        drop = "" if at_line_start or not self._line_shown else gap
+        if newline:
+            self._line_shown = False
         spans, self._in_quote = quoted(body, self._in_quote)
         said = self.source.turn(REF.sub("", body)) if self.source is not None else None  # after a label
         label = self._label_above() if said is None and at_line_start else None
@@ -214,6 +218,12 @@ class TextGuard:
             spans, self._in_quote = quoted(turn, inside=not turn.lstrip().startswith(('"', "“", "„", "«")))
         if newline:
             self._in_quote = False  # a quotation does not run over a line end
+        if said is None and self.source is not None and self.source.own_language:
+            own = _unquoted(REF.sub("", body))
+            if _FIRST_PERSON.search(own):
+                # "I'm excited to share a new project with you." (SmolLM2's notes on QMSum's IS1006a): someone
+                # speaking, under no name; held to the transcript's words like a quotation
+                spans = [*spans, re.sub(r"^\s*(?:[-*•]|\d+[.)])?\s*", "", own)]
         if head and head.group(1).startswith("#"):
             # A heading is kept back until something follows it, and dropped if it repeats an earlier one or
             # Recap's instructions ("### Task: write show notes for this episode in Markdown: ...").
@@ -262,7 +272,7 @@ class TextGuard:
                 self._forget_label_above()
             return self._emit(drop)
         if self.source is not None and not all(
-            self.source.gives_address(a.rstrip(".,;:!?'’")) for a in _ADDRESS.findall(body)
+            self.source.gives_address(a.rstrip(".,;:!?'’")) for a in ADDRESS.findall(body)
         ):
             # a link nobody gave: a made-up page, or a real page the episode never named
             self.counts.links += 1
@@ -283,7 +293,7 @@ class TextGuard:
             if placed != body:
                 body, ws = placed, words(placed)
         key = tuple(ws)
-        if len(ws) >= 3 and any(similar(key, s) for s in self.seen):
+        if len(ws) >= 3 and any(similar(key, s) or _within(key, s) for s in self.seen):
             self.counts.repeats += 1
             self.counts.loops += 1
             self.stop = True  # the model is saying again what it said: it is looping
@@ -314,6 +324,7 @@ class TextGuard:
         if self._pending_heading:
             out = self._emit("\n\n" if self._emitted else "") + self._emit(self._pending_heading)
             self._pending_heading = ""
+        self._line_shown = not newline
         return out + self._emit(body + (tail if not final else ""))
 
     def _placed(self, body: str, quote: str) -> str:
@@ -323,7 +334,8 @@ class TextGuard:
         in place of a cited time that is not shortly before the words were said (a stamp up to `QUOTE_REACH_S`
         before them is that of a line the model saw them in). A speaker's label naming someone who did not say
         them gives way to the one who did ("Stefan: ... what David said", which Jens said, in SmolLM2's notes on
-        seed 003). A line citing several times is left as it is."""
+        seed 003), and so does a name nobody in the transcript has ("Product Manager: You're gonna stay here?",
+        which the Project Manager said, in its notes on QMSum's ES2009a). A line citing several times is left as it is."""
         assert self.source is not None
         places = self.source.where(quote)
         refs = list(REF.finditer(body))
@@ -334,11 +346,7 @@ class TextGuard:
         said_by = {who for _, _, who in places}
         if labelled is not None and len(said_by) == 1 and None not in said_by:
             label, who = labelled[0], next(iter(said_by))
-            if (
-                who is not None
-                and label.casefold() in self.source.speakers
-                and label.casefold() != who.casefold()
-            ):
+            if who is not None and label.casefold() != who.casefold():
                 out = re.sub(rf"(?<!\w){re.escape(label)}(?=(?:\*\*)?:)", lambda _m: who, out, count=1)
         start = places[0][0]
         if refs:
@@ -378,3 +386,11 @@ def clean_text(
     g = TextGuard(instructions, counts, source=source)
     out = g.feed(text) + g.flush()
     return out.strip()
+
+
+def _within(line: tuple[str, ...], earlier: tuple[str, ...]) -> bool:
+    """A line of four words or more whose every word an earlier line has: it says nothing new ("Project
+    Manager: You're gonna stay here?" under "Project Manager: You s you're gonna stay here?", SmolLM2's notes on
+    QMSum's ES2009a once the second line had the name of the one who said it)."""
+    words_of = set(line)
+    return len(words_of) >= 4 and words_of <= set(earlier)

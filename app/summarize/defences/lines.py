@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from .instructions import Instructions
 from .source import Source
-from .text import FILLERS, GENERIC, _content, words
+from .text import ACKNOWLEDGEMENTS, ADDRESS, GENERIC, _content, words
 
 # An article right before a word that cannot follow it: "The of the is a very important point in this
 # episode.", "Each started with the where it was said." (SmolLM2's summaries of QMSum's TS3010d). Outside
@@ -28,8 +28,20 @@ def _garbled(
     """The model's own sentence (not a speaker's turn) that is not one: it names nothing the transcript has
     (`Source.names_anything`), its words break off ("The of the is"), or, as a whole line of three words or
     more, it has one content word at most: "This is the idea", "This is the goal", "This is the plan" (SmolLM2's
-    notes on a part of QMSum's Bed002, one a line)."""
+    notes on a part of QMSum's Bed002, one a line). Also a sentence that calls the recording what the transcript
+    never calls it (`Source.frame_word`: "This is a continuation of the previous episode" on a meeting), or that
+    names someone or something nobody in it named (`Source.unknown_name`: "Dr. Michael A. Shapiro and his team",
+    "January 2023", "Claude Joubert"), or whose subject is mostly words the transcript never uses
+    (`Source.mostly_unknown`: "... in a wide range of applications, including medical diagnostics, autonomous
+    vehicles, and health monitoring", in notes on a meeting about speech recognition)."""
     if not source.names_anything(ws, instructions.vocab):
+        return True
+    if (
+        source.frame_word(ws) is not None
+        or source.unknown_name(_unquoted(body), instructions.vocab) is not None
+    ):
+        return True
+    if not spans and source.mostly_unknown(words(ADDRESS.sub(" ", body)), instructions.vocab):
         return True
     if not spans and _BROKEN.search(body):
         return True
@@ -42,18 +54,25 @@ def _thin(ws: Sequence[str]) -> bool:
 
 
 def _nothing_said(turn: str, line_ends: bool) -> bool:
-    """What follows a speaker's label says nothing: no words ("Jens:"), or only a filler to the end of the line
-    ("Stefan: Yes.", a note SmolLM2 wrote on a part of seed 003; one that goes on after it keeps its stamp)."""
+    """What follows a speaker's label says nothing: no words ("Jens:"), or only a filler or a greeting to the end
+    of the line ("Stefan: Yes.", a note SmolLM2 wrote on a part of seed 003, "Project Manager: Wow."; one that
+    goes on after it keeps its stamp)."""
     ws = words(turn)
-    return not ws or (line_ends and len(ws) <= 3 and all(w in FILLERS for w in ws))
+    return not ws or (line_ends and len(ws) <= 3 and all(w in ACKNOWLEDGEMENTS for w in ws))
 
 
 def _junk(body: str, ws: Sequence[str]) -> bool:
-    """A line with nothing to read: only fillers ("Mm-hmm."), a dangling speaker colon, no word of three letters."""
-    if all(w in FILLERS or w.replace("-", "") in FILLERS for w in ws) and len(ws) <= 3:
+    """A line with nothing to read: only fillers or greetings ("Mm-hmm.", "Wow."), a dangling speaker colon, no
+    word of three letters."""
+    if all(w in ACKNOWLEDGEMENTS or w.replace("-", "") in ACKNOWLEDGEMENTS for w in ws) and len(ws) <= 3:
         return True
     if re.match(r"^\s*(?:[-*•]\s*)?:", body):
         return True
     if GENERIC.match(" ".join(ws)):
         return True  # "SECTION 1", "Summary": a template's scaffolding, not content
     return not any(len(w) >= 3 and w.isalpha() for w in ws)
+
+
+def _unquoted(body: str) -> str:
+    """The model's own words in `body`: its quotations (held to the transcript by the quote check) left out."""
+    return re.sub(r"[“„«\"][^”»\"\n]*[”»\"]?", " ", body)

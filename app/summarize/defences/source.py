@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable, Sequence, Set
 
 from ...transcript.model import Segment, Segments
-from .text import _content, ngrams, words
+from .text import ABBREVIATED, _content, ngrams, words
 
 
 class Source:
@@ -38,6 +38,8 @@ class Source:
         self.speakers = {s.casefold() for s in speakers if s}
         self._known = {w for t in known if t for w in words(t)} | {w for s in self.speakers for w in words(s)}
         self.own_language = own_language
+        # (what `mostly_unknown` needs: a vocabulary)
+        self._long = sum(len(t) for t in segments.texts()) >= MIN_VOCABULARY_CHARS
 
     def _words_around(self, k: int, reach: int) -> tuple[list[str], int, list[int]]:
         """Segment k's words, with at least `reach` words of the segments before it and after it (or all); the
@@ -151,6 +153,53 @@ class Source:
             return True
         return any(w in self._known or w in also or self.begins_a_word(w[:5]) for w in content)
 
+    def frame_word(self, ws: Sequence[str]) -> str | None:
+        """A word among `ws` that calls the recording a kind of thing the transcript never calls it ("episode",
+        "podcast", "listeners" in a meeting's notes), or None. None in another language than the transcript's."""
+        if not self.own_language:
+            return None
+        for w in ws:
+            if w.startswith(_FRAME) and not self.begins_a_word(w[:6]):
+                return w
+        return None
+
+    def unknown_name(self, text: str, also: Set[str] = frozenset()) -> str | None:
+        """The first capitalized word inside a sentence of `text` (not the sentence's or a clause's first word,
+        not an acronym) that the transcript, its title and description, its speakers and `also` never have in
+        its first five letters: a person, a place or a date nobody named ("Shapiro", "Joubert", "January"), or
+        None. None in another language than the transcript's."""
+        if not self.own_language:
+            return None
+        for m in _CAPITALIZED.finditer(text):
+            before = text[: m.start()]
+            if _CLAUSE_START.search(before) and not ABBREVIATED.search(before.rstrip()):
+                continue
+            w = words(m.group())
+            if not w:
+                continue
+            stem = w[0].split("'")[0]
+            if stem in self._known or stem in also or self.begins_a_word(stem[:5]):
+                continue
+            return m.group()
+        return None
+
+    def mostly_unknown(self, ws: Sequence[str], also: Set[str] = frozenset()) -> bool:
+        """Whether a sentence of six naming words or more (`_content`) has half of them that begin, in their
+        first five letters, like no word of the transcript, its title, description or speakers, nor are in
+        `also`: a subject the model brought in ("... a wide range of applications, including medical diagnostics,
+        autonomous vehicles, and health monitoring", SmolLM2's notes on QMSum's Bro011, a meeting on speech
+        recognition). On the 35 QMSum meetings' and both seeds' notes and summaries (2026-12-06), every such
+        sentence was made up; the seeds' own ran to 30 % at most. False in another language, and for a
+        transcript shorter than `MIN_VOCABULARY_CHARS`: a few minutes of talk lack the common words a summary
+        uses ("argues", "matters")."""
+        content = list(dict.fromkeys(_content(ws)))
+        if len(content) < 6 or not self.own_language or not self._long:
+            return False
+        unknown = [
+            w for w in content if w not in self._known and w not in also and not self.begins_a_word(w[:5])
+        ]
+        return 2 * len(unknown) >= len(content)
+
     def begins_a_word(self, start: str) -> bool:
         """Whether a word of the transcript begins with `start` (lower case, one word)."""
         return bool(start) and any(
@@ -189,6 +238,8 @@ def _key(ws: Sequence[str]) -> str:
     return max((p for w in ws for p in w.split("'")), key=len)
 
 
+MIN_VOCABULARY_CHARS = 12_000  # ~2,000 words, ~13 minutes of talk
+
 # A person's name as a dialogue label: one or two capitalized words ("Liam", "Dr Smith", "Mary-Ann O'Neil").
 _NAME = re.compile(r"[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)?")
 # Labels that lead in a summary's own lines rather than name someone speaking.
@@ -224,4 +275,16 @@ _LEAD_INS = frozenset(
     ]
 )
 # Words of someone speaking for themselves or to the listener.
-_SPEECH = re.compile(r"\b(?:I|I'm|I've|I'll|I'd|me|my|we|we're|we've|our|us|you|you're|your)\b", re.I)
+# ("Markup: Let's make it happen!", SmolLM2's notes on QMSum's ES2009a: "let's" too)
+_SPEECH = re.compile(
+    r"\b(?:I|I'm|I've|I'll|I'd|me|my|we|we're|we've|our|us|you|you're|your|let's|let’s)(?![\w'’])", re.I
+)
+# Words that say what kind of recording this is. A small model calls any transcript a podcast episode ("This is a
+# continuation of the previous episode", SmolLM2's notes on QMSum's ES2009a, a design meeting); a sentence that
+# calls it one when the transcript never does is about a recording that does not exist. (Not "meeting", "talk",
+# "discussion" or "conversation": what a summary rightly calls a recording that never says so.)
+_FRAME = ("episod", "podcast", "listener", "viewer", "webinar", "subscrib", "sponsor")
+# A capitalized word (not an acronym, not one letter), and what may stand before a word that begins a sentence or
+# a clause: nothing, an end of sentence, a colon, a dash, an opening quotation mark or bracket, Markdown marks.
+_CAPITALIZED = re.compile(r"(?<![\w'’.-])[A-Z][a-z][\w'’-]*")
+_CLAUSE_START = re.compile(r"(?:^|[.!?:;—–(\[“\"‘'>|]|\s-)[\s*_#\-•\d.)\]]*$")

@@ -61,6 +61,22 @@ FILLERS = frozenset(
         "uhm",
     ]
 )
+# Words that answer or greet without saying anything: a note or a turn made only of them ("Project Manager:
+# Wow.", "Thank you.", "Hi there.": SmolLM2's notes on QMSum's ES2009a and Bro011) says nothing.
+_ACKNOWLEDGEMENT_WORDS = """
+    wow cool great nice sure thanks thank you good fine exactly absolutely indeed true correct perfect
+    awesome hi hello hey bye goodbye there gosh huh sorry ha haha mmm mhmm
+"""
+ACKNOWLEDGEMENTS = FILLERS | frozenset(_ACKNOWLEDGEMENT_WORDS.split())
+# A period that ends a title or an initial, not a sentence: "Dr. Michael A. Shapiro" (SmolLM2's notes on QMSum's
+# Bro011, where "Prof. A: Thank you for having me." had been cut at "Prof." and its dialogue line let through)
+ABBREVIATED = re.compile(r"(?:\b(?:Dr|Mr|Mrs|Ms|Prof|St|Jr|Sr|Mt|vs)|(?<![\w.])[A-Z])\.$")
+# A web address: with its scheme or "www.", or a bare name under a common top-level domain ("ardour.org")
+ADDRESS = re.compile(
+    r"(?:https?://|www\.)[^\s<>()\[\]\"”]+"
+    r"|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|dev|ai|co|app|fm|tv)\b(?:/[^\s<>()\[\]\"”]*)?",
+    re.I,
+)
 GENERIC = re.compile(
     r"^(chapter|part|section|title|topic|segment|summary|transcript|conversation|excerpt|text|untitled)( \d+| title)?$",
     re.I,

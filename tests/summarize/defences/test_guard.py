@@ -280,8 +280,12 @@ def test_recorded_lines_of_one_content_word_are_dropped() -> None:
     # SmolLM2's summary of seed 000 (2026-12-06): pronouns, auxiliaries and "own way" name nothing
     helpful = Source(["the typewriter has been very helpful"])
     counts = GuardCounts()
-    assert clean_text("It has been very helpful for me in my own way.\n", INSTRUCTIONS, counts, helpful) == ""
+    assert clean_text("It has been very helpful in its own way.\n", INSTRUCTIONS, counts, helpful) == ""
     assert counts.garbled == 1
+    # (as it was written, in the first person: someone speaking, held to the transcript's words since 2026-12-06)
+    counts = GuardCounts()
+    assert clean_text("It has been very helpful for me in my own way.\n", INSTRUCTIONS, counts, helpful) == ""
+    assert counts.quotes == 1
     kept = (
         "- Joystick\nThe colour is yellow.\nThis is the joystick. They lose the colour for it.\n"
         "- [00:01:00] Marketing: So we lose the L_C_D_ and go for the joystick.\n"
@@ -375,7 +379,7 @@ def test_a_stuck_run_inside_a_finished_sentence_is_dropped() -> None:
     "word", ["Mississippi", "Aaaaah", "bookkeeper", "Hahahahaha", "Bwahahahaha", "1000000", "zzz", "IIIII"]
 )
 def test_real_words_and_runs_the_transcript_has_are_not_stuck(word: str) -> None:
-    source = Source(["He just laughed: hahahahaha, bwahahahaha."], SPEAKERS)
+    source = Source(["He just laughed: hahahahaha, bwahahahaha. Aaaaah, the Mississippi."], SPEAKERS)
     counts = GuardCounts()
     text = f"The word {word} came up twice."
     assert clean_text(text, INSTRUCTIONS, counts, source=source) == text

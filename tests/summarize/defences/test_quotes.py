@@ -211,3 +211,30 @@ def test_a_quotation_given_its_speaker_that_repeats_a_line_above_is_dropped() ->
     )
     assert out == "- [01:00:14] Professor C: “Parsers need intention hypotheses badly.”\n"
     assert counts.repeats == 1
+
+
+def test_a_name_nobody_has_gives_way_to_the_speaker_and_a_line_inside_another_is_dropped() -> None:
+    """SmolLM2's notes on a part of QMSum's ES2009a (2026-12-06): the Project Manager's words under
+    "Product Manager", a speaker the meeting does not have. They get the name of who said them; then the line
+    says nothing the first line did not (all its words are in it), and goes, as the repeat it is."""
+    segments = Segments(
+        [
+            Segment(734.0, 737.0, "Project Manager", "You s you're gonna stay here?"),
+            Segment(740.0, 745.0, "Marketing", "Well you can't have that, you know what you gotta do."),
+        ]
+    )
+    recorded = (
+        "- [00:12:37] Project Manager: You s you're gonna stay here?\n"
+        "- [00:12:37] Marketing: Well you can't have that, you know what you gotta do.\n"
+        "- [00:12:37] Product Manager: You're gonna stay here?\n"
+    )
+    counts = GuardCounts()
+    guard = TextGuard(
+        INSTRUCTIONS, counts, source=Source(segments, ["Project Manager", "Marketing"]), timed=True
+    )
+    out = streamed(recorded, guard).strip()
+    assert out.splitlines() == [
+        "- [00:12:14] Project Manager: You s you're gonna stay here?",
+        "- [00:12:20] Marketing: Well you can't have that, you know what you gotta do.",
+    ]
+    assert counts.placed == 3 and counts.repeats == 1

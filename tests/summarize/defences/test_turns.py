@@ -90,7 +90,7 @@ def test_recorded_dialogue_under_names_nobody_has_is_dropped() -> None:
         "Hannah: Thank you so much for sharing your thoughts, I really appreciate it.\n"
         "Dave: welcome back ladies and gentlemen to another episode\n"
         "Mentioned: Rust, Go and the new plugin system.\n"
-        "Summary: The hosts compare Rust and Go.\n"
+        "Summary: The hosts talk about the tech.\n"
         "Takeaway: you should pick the language your team knows.\n"
     )
     counts = GuardCounts()
@@ -98,7 +98,7 @@ def test_recorded_dialogue_under_names_nobody_has_is_dropped() -> None:
     assert out.splitlines() == [
         "Dave: welcome back ladies and gentlemen to another episode",  # the transcript's words: a real quote
         "Mentioned: Rust, Go and the new plugin system.",
-        "Summary: The hosts compare Rust and Go.",
+        "Summary: The hosts talk about the tech.",
         "Takeaway: you should pick the language your team knows.",  # a lead-in word, not a name
     ]
     assert counts.quotes == 2

@@ -1,0 +1,176 @@
+"""Lines of the model's own that must not reach the user (app/summarize/defences/lines.py and the guard's use of
+them): a recording the transcript is not, names nobody named, a subject nobody spoke of, someone speaking under
+no name, greetings that say nothing. Recorded from SmolLM2-135M-Instruct on QMSum's validation meetings
+(2026-12-06: the quality benchmark's six other meetings), with small transcripts made for each case."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.summarize.citations import CitationFilter
+from app.summarize.defences import GuardCounts, Source, TextGuard, clean_text
+from app.summarize.defences.source import MIN_VOCABULARY_CHARS
+from app.transcript import Segment, Segments
+from tests.summarize.defences.common import INSTRUCTIONS, streamed
+
+# A design meeting (QMSum's ES2009a is one: a remote control, its buttons, the team's roles); it never calls
+# itself an episode.
+DESIGN = [
+    "So the remote control should be easy to find, maybe it beeps when you lose it.",
+    "We have to decide on the buttons and the colour before the next meeting.",
+    "Marketing will look at what people want, and the user interface designer at the menu.",
+]
+# A meeting on speech recognition (QMSum's Bro011 is one), long enough for its vocabulary to count: its
+# sentences again and again, as a long meeting says its words again and again.
+SPEECH = [
+    "We looked at the delay of the recursion for the mean estimation on the Italian database.",
+    "The project is to make speech recognition more robust with better features and filters.",
+    "The accuracy went up when we changed the length of the filters in each band.",
+    "Octave is kind of like Matlab, so you can run the same scripts on your computer.",
+    "I guess one way of describing it would be if a sound is sonorant in this band.",
+]
+
+
+def long_source(texts: list[str], speakers: list[str] = ()) -> Source:  # type: ignore[assignment]
+    n = MIN_VOCABULARY_CHARS // sum(len(t) for t in texts) + 1
+    return Source(texts * n, speakers)
+
+
+def test_recorded_notes_about_an_episode_of_a_meeting_are_dropped() -> None:
+    """SmolLM2's notes on the last part of QMSum's ES2009a: a meeting made into a podcast series. A podcast that
+    speaks of its episodes keeps such a line."""
+    recorded = (
+        "- [00:28:03] This is the first part of a 4th episode in a 5-part series.\n"
+        "- [00:28:03] This is a continuation of the previous episode, with additional details and tips to help you "
+        "find your remote.\n"
+        "- [00:28:03] The remote control beeps when you lose it.\n"
+    )
+    counts = GuardCounts()
+    assert clean_text(recorded, INSTRUCTIONS, counts, Source(DESIGN)) == (
+        "- [00:28:03] The remote control beeps when you lose it."
+    )
+    assert counts.garbled == 2
+    podcast = Source([*DESIGN, "Welcome to the fifth episode of our series on design."])
+    assert "previous episode" in clean_text(recorded, INSTRUCTIONS, GuardCounts(), podcast)
+
+
+@pytest.mark.parametrize(
+    ("line", "kept"),
+    [
+        # SmolLM2's notes on QMSum's Bro011 and summary of covid_2, and on seed 003 ("Claude Joubert")
+        ("It was made possible by the work of Dr. Michael A. Shapiro and his team.", False),
+        ("The committee will meet in private until January to discuss the budget.", False),
+        ("The interview with Claude Joubert, and the buttons of the remote control.", False),
+        # names the transcript has, words that begin a sentence or a clause, acronyms, a preset's own words
+        ("Marketing will look at the buttons and the colour.", True),
+        ("The team decided: Colour first, then the buttons.", True),
+        ("The menu comes first. Buttons come later.", True),
+        ("The designer will ask the UI team about the remote control.", True),
+        ("These are the Key points of the remote control.", True),
+    ],
+)
+def test_names_nobody_in_the_transcript_named_are_not_shown(line: str, kept: bool) -> None:
+    counts = GuardCounts()
+    out = clean_text(line, INSTRUCTIONS, counts, Source(DESIGN, ["Marketing"]))
+    assert (out == line) is kept, out
+    assert counts.garbled == (0 if kept else 1)
+
+
+def test_recorded_subject_nobody_spoke_of_is_dropped_in_a_long_transcript_only() -> None:
+    """SmolLM2's notes on QMSum's Bro011: a sentence about applications nobody in the meeting spoke of (seven
+    of its eleven naming words are not the transcript's), next to one made of the meeting's own subject. A
+    transcript of a few minutes is not judged so: it lacks the common words a summary uses."""
+    recorded = (
+        "- [00:25:13] This project aims to improve the accuracy of speech recognition in a wide range of "
+        "applications, including medical diagnostics, autonomous vehicles, and health monitoring.\n"
+        "- [00:26:01] The accuracy of the speech recognition went up with the length of the filters.\n"
+    )
+    counts = GuardCounts()
+    assert clean_text(recorded, INSTRUCTIONS, counts, long_source(SPEECH)) == (
+        "- [00:26:01] The accuracy of the speech recognition went up with the length of the filters."
+    )
+    assert counts.garbled == 1
+    assert "medical" in clean_text(recorded, INSTRUCTIONS, GuardCounts(), Source(SPEECH))
+
+
+def test_recorded_speech_under_no_name_is_held_to_the_transcript() -> None:
+    """SmolLM2's notes on QMSum's IS1006a and Bro011: lines in the first person with no speaker's name, the
+    model speaking as someone in the meeting. Held to the transcript's words like a quotation: a speaker's own
+    sentence in the first person stays, and is given the time it was said."""
+    recorded = (
+        "- I'm excited to share a new project with you.\n"
+        "- So that is my answer to your question.\n"
+        "- I guess one way of describing it would be if a sound is sonorant in this band.\n"
+    )
+    segments = Segments(Segment(60.0 * i, 60.0 * i + 5, "Professor A", t) for i, t in enumerate(SPEECH))
+    counts = GuardCounts()
+    guard = TextGuard(INSTRUCTIONS, counts, source=Source(segments, ["Professor A"]), timed=True)
+    assert streamed(recorded, guard).strip() == (
+        "- [00:04:00] I guess one way of describing it would be if a sound is sonorant in this band."
+    )
+    assert counts.quotes == 2 and counts.placed == 1
+
+
+def test_recorded_dialogue_behind_a_title_is_held_to_the_transcript() -> None:
+    """SmolLM2's notes on the first part of QMSum's Bro011, as the pipeline gets them: its times through the
+    citation filter (the invented ones removed), then the guard. "Prof. A: Thank you for having me." was cut
+    at "Prof." as if a sentence ended there, and "A: Thank you for having me." then reached the user as a line
+    of its own. A title's or an initial's period ends no sentence; every line here is dialogue nobody had."""
+    recorded = (
+        "[01:32:48] [hh:mm:ss]\n"
+        "[00:00:00] Professor A: Hello, I'm sorry for the inconvenience.\n"
+        "Grad E: Hi there, it's nice to meet you.\n"
+        "Professor A: Oh yeah.\n"
+        "[01:02:45] Professor A: I hope you're doing well.\n"
+        "[01:04:36] Prof. A: Thank you for having me.\n"
+        "Grad E: Hi there, it's nice to meet you too.\n"
+    )
+    cites = CitationFilter([0.0, 60.0, 120.0])
+    for step in (1, 3, 500):
+        counts = GuardCounts()
+        guard = TextGuard(INSTRUCTIONS, counts, source=Source(SPEECH, ["Professor A", "Grad E"]), timed=True)
+        text = (
+            "".join(cites.feed(recorded[i : i + step]) for i in range(0, len(recorded), step)) + cites.flush()
+        )
+        assert streamed(text, guard, step).strip() == ""
+        assert counts.quotes == 5
+
+
+@pytest.mark.parametrize(
+    ("line", "kept"),
+    [
+        ("- [00:12:14] Project Manager: Wow.", False),  # SmolLM2's notes on QMSum's ES2009a
+        ("- [00:12:14] Thank you.", False),
+        ("- [00:12:14] Mmm-hmm.", False),  # its notes on Bro011
+        ("- [00:12:14] Project Manager: Hi there.", False),
+        ("- [00:12:14] Project Manager: Wow, it beeps when you lose it.", True),
+    ],
+)
+def test_greetings_and_interjections_say_nothing(line: str, kept: bool) -> None:
+    source = Source([*DESIGN, "Wow, it beeps when you lose it."], ["Project Manager"])
+    assert (clean_text(line, INSTRUCTIONS, GuardCounts(), source) == line) is kept
+
+
+def test_recorded_invented_turn_under_a_name_nobody_has_with_lets_is_dropped() -> None:
+    """SmolLM2's notes on QMSum's ES2009a: "Markup" is no one in the meeting, and "Let's make it happen!" is
+    someone speaking. The same line under a real speaker, in their words, stays."""
+    source = Source([*DESIGN, "Okay, let's make the buttons yellow."], ["Marketing", "Project Manager"])
+    counts = GuardCounts()
+    assert clean_text("[00:20:49] Markup: Let's make it happen!\n", INSTRUCTIONS, counts, source) == ""
+    assert counts.quotes == 1
+    kept = "[00:20:49] Marketing: Let's make the buttons yellow."
+    assert clean_text(kept, INSTRUCTIONS, GuardCounts(), source) == kept
+
+
+def test_a_line_whose_sentences_are_all_dropped_leaves_no_blank_line() -> None:
+    """SmolLM2's notes on QMSum's Bro011: a line of two invented sentences after a kept one ("Mmm-hmm." and
+    words in the first person nobody said) left an empty line behind."""
+    source = Source(SPEECH, ["PhD C"])
+    text = (
+        "PhD C: We looked at the delay of the recursion for the mean estimation.\n"
+        "Mmm-hmm. And this we've not uh worked on this late enough, so I guess it's a good idea to re-do it.\n"
+        "The accuracy went up.\n"
+    )
+    assert clean_text(text, INSTRUCTIONS, GuardCounts(), source) == (
+        "PhD C: We looked at the delay of the recursion for the mean estimation.\nThe accuracy went up."
+    )
