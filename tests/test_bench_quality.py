@@ -424,4 +424,6 @@ def test_a_recording_the_transcript_is_not_names_nobody_named_and_unnamed_speech
     assert invented_names("\n".join([shapiro, *kept]), said, ["Marketing", "Key points"]) == [shapiro]
     invented = "- I'm excited to share a new project with you."
     real = "- I lose it, the remote control beeps when you lose it."
-    assert unnamed_speech("\n".join([invented, real, "- Marketing: I'm excited about it."]), said) == [invented]
+    assert unnamed_speech("\n".join([invented, real, "- Marketing: I'm excited about it."]), said) == [
+        invented
+    ]
