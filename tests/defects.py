@@ -317,6 +317,8 @@ def invented_names(text: str, transcript_words: list[str], known: Iterable[str])
     said = {w[:5] for w in transcript_words} | {w[:5] for k in known for w in _words(k)}
     out = []
     for line in text.splitlines():
+        if line.lstrip().startswith("#"):
+            continue  # a heading: Recap's ("### Key moments") or the preset's
         rest = _QUOTED.sub(" ", _LEAD.sub("", line, count=1))
         if any(
             w.lower()[:5] not in said

@@ -218,8 +218,10 @@ class TextGuard:
             spans, self._in_quote = quoted(turn, inside=not turn.lstrip().startswith(('"', "“", "„", "«")))
         if newline:
             self._in_quote = False  # a quotation does not run over a line end
-        if said is None and self.source is not None and self.source.own_language:
-            own = _unquoted(REF.sub("", body))
+        if turn is None and self.source is not None and self.source.own_language:
+            # (what follows a label inside a line too: "The Hon. Bill Morneau: I'd like to start by saying ...",
+            # SmolLM2's notes on QMSum's covid_2, where the name nobody has is no dialogue label)
+            own = _unquoted(REF.sub("", said if said is not None else body))
             if _FIRST_PERSON.search(own):
                 # "I'm excited to share a new project with you." (SmolLM2's notes on QMSum's IS1006a): someone
                 # speaking, under no name; held to the transcript's words like a quotation

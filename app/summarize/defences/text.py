@@ -69,8 +69,9 @@ _ACKNOWLEDGEMENT_WORDS = """
 """
 ACKNOWLEDGEMENTS = FILLERS | frozenset(_ACKNOWLEDGEMENT_WORDS.split())
 # A period that ends a title or an initial, not a sentence: "Dr. Michael A. Shapiro" (SmolLM2's notes on QMSum's
-# Bro011, where "Prof. A: Thank you for having me." had been cut at "Prof." and its dialogue line let through)
-ABBREVIATED = re.compile(r"(?:\b(?:Dr|Mr|Mrs|Ms|Prof|St|Jr|Sr|Mt|vs)|(?<![\w.])[A-Z])\.$")
+# Bro011, where "Prof. A: Thank you for having me." had been cut at "Prof." and its dialogue line let through;
+# "The Hon. Bill Morneau: ...", its notes on covid_2)
+ABBREVIATED = re.compile(r"(?:\b(?:Dr|Mr|Mrs|Ms|Prof|Hon|Rev|Sen|Gov|Gen|St|Jr|Sr|Mt|vs)|(?<![\w.])[A-Z])\.$")
 # A web address: with its scheme or "www.", or a bare name under a common top-level domain ("ardour.org")
 ADDRESS = re.compile(
     r"(?:https?://|www\.)[^\s<>()\[\]\"”]+"

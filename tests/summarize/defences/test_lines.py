@@ -174,3 +174,29 @@ def test_a_line_whose_sentences_are_all_dropped_leaves_no_blank_line() -> None:
     assert clean_text(text, INSTRUCTIONS, GuardCounts(), source) == (
         "PhD C: We looked at the delay of the recursion for the mean estimation.\nThe accuracy went up."
     )
+
+
+def test_recorded_speech_after_a_title_and_a_name_nobody_has_is_held_to_the_transcript() -> None:
+    """SmolLM2's notes on QMSum's covid_2 (2026-12-02): a minister's speech nobody gave, under "The Hon. Bill
+    Morneau:", a label that is no speaker of the meeting. "Hon." ended no sentence then either, but the words
+    after the label were judged as the model's own and were let through. What the minister said stays."""
+    committee = Source(
+        [
+            "Thank you, Mr. Chair. We are working with the provinces on the support for tourism.",
+            "The emergency wage subsidy has helped many businesses keep their workers.",
+        ],
+        ["The Chair", "Hon. Bill Morneau"],
+    )
+    recorded = (
+        "The Hon. Bill Morneau: I'd like to start by saying that the COVID-19 pandemic has been a catalyst for "
+        "global efforts, and it's essential that we continue to work together.\n"
+        "The Hon. Bill Morneau: We are working with the provinces on the support for tourism.\n"
+        # (a label inside a line: held to the transcript too)
+        "The Chair thanked the provinces. Bill Morneau: I'd like to thank everyone for their patience.\n"
+    )
+    counts = GuardCounts()
+    assert clean_text(recorded, INSTRUCTIONS, counts, committee) == (
+        "The Hon. Bill Morneau: We are working with the provinces on the support for tourism.\n"
+        "The Chair thanked the provinces."
+    )
+    assert counts.quotes == 2
