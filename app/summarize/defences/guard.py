@@ -201,6 +201,10 @@ class TextGuard:
         if head:  # "- [hh:mm:ss] - text" without its placeholder: one bullet, not a bullet in a bullet
             body = re.sub(r"^(\s*(?:[-*•]|\d+[.)]))[ \t]+[-*•](?=[ \t])", r"\1", body)
         body = re.sub(r"^(\s*[-*•])[ \t]{2,}", r"\1 ", body)  # a removed invented time leaves two spaces
+        if at_line_start and self.source is not None:
+            untitled = self.source.title_label(body)
+            if untitled is not None:  # a line labelled with the transcript's own title: the label goes
+                body = untitled
         ws = words(body)
         gap = "\n" if newline else ""
         # What a dropped piece leaves: a whole line leaves no blank line, nor does the last of a line's

@@ -36,7 +36,8 @@ class Source:
             segments = Segments(Segment(0.0, 0.0, None, t) for t in segments if t)
         self._segments = segments
         self.speakers = {s.casefold() for s in speakers if s}
-        self._known = {w for t in known if t for w in words(t)} | {w for s in self.speakers for w in words(s)}
+        self._titled = {w for t in known if t for w in words(t)}  # the transcript's title and description
+        self._known = self._titled | {w for s in self.speakers for w in words(s)}
         self.own_language = own_language
         # (what `mostly_unknown` needs: a vocabulary)
         self._long = sum(len(t) for t in segments.texts()) >= MIN_VOCABULARY_CHARS
@@ -159,7 +160,8 @@ class Source:
         if not self.own_language:
             return None
         for w in ws:
-            if w.startswith(_FRAME) and not self.begins_a_word(w[:6]):
+            # (the whole stem: a meeting says "listen", never "listeners")
+            if any(w.startswith(stem) and not self.begins_a_word(stem) for stem in _FRAME):
                 return w
         return None
 
@@ -215,6 +217,16 @@ class Source:
         labelled = self.labelled(text)
         return None if labelled is None else labelled[1]
 
+    def title_label(self, text: str) -> str | None:
+        """`text` without a label at its start that is the transcript's title, not a speaker ("- [00:21:41]
+        TS3010b: The new version ...", SmolLM2's notes on QMSum's TS3010b, labelled each line with the meeting's
+        name); None when it has no such label."""
+        m = _LABEL.match(text)
+        if not m or m.group(2).strip().casefold() in self.speakers:
+            return None
+        ws = words(m.group(2))
+        return m.group(1) + text[m.end() :] if ws and set(ws) <= self._titled else None
+
     def labelled(self, text: str) -> tuple[str, str] | None:
         """`turn`'s label and what follows it, or None."""
         m = re.match(
@@ -240,8 +252,13 @@ def _key(ws: Sequence[str]) -> str:
 
 MIN_VOCABULARY_CHARS = 12_000  # ~2,000 words, ~13 minutes of talk
 
-# A person's name as a dialogue label: one or two capitalized words ("Liam", "Dr Smith", "Mary-Ann O'Neil").
-_NAME = re.compile(r"[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)?")
+# A person's name as a dialogue label: one or two capitalized words ("Liam", "Dr Smith", "Mary-Ann O'Neil"), no
+# digits ("TS3010b" is a meeting's name).
+_NAME = re.compile(r"[A-Z](?:[^\W\d_]|[.'’-])*(?: [A-Z](?:[^\W\d_]|[.'’-])*)?")
+# A label at a line's start, after its bullet and time: what stays (group 1) and the label (group 2).
+_LABEL = re.compile(
+    r"(\s*(?:[-*•]\s+|\d+[.)]\s+)?(?:\[\d{1,2}:\d{2}(?::\d{2})?\]\s*)?)(?:\*\*)?([^:\n\[\]*]{1,40}?)(?:\*\*)?:[ \t]+"
+)
 # Labels that lead in a summary's own lines rather than name someone speaking.
 _LEAD_INS = frozenset(
     [

@@ -200,3 +200,31 @@ def test_recorded_speech_after_a_title_and_a_name_nobody_has_is_held_to_the_tran
         "The Chair thanked the provinces."
     )
     assert counts.quotes == 2
+
+
+def test_recorded_lines_labelled_with_the_meetings_name_lose_the_label() -> None:
+    """SmolLM2's notes on QMSum's TS3010b (2026-12-06): lines labelled with the meeting's name, which is in the
+    prompt as the transcript's title. The name is no speaker: the label goes, the line is judged as the model's
+    own (and "TS3010b: ... that you want" is no dialogue line of someone called TS3010b)."""
+    source = Source(DESIGN, ["Marketing", "Project Manager"], known=["TS3010b"])
+    recorded = (
+        "- [00:21:41] TS3010b: The new version of the remote control is easy to find.\n"
+        "- TS3010B: The colour and the buttons come first.\n"
+        "- Marketing: We have to decide on the buttons and the colour before the next meeting.\n"
+    )
+    assert clean_text(recorded, INSTRUCTIONS, GuardCounts(), source).splitlines() == [
+        "- [00:21:41] The new version of the remote control is easy to find.",
+        "- The colour and the buttons come first.",
+        "- Marketing: We have to decide on the buttons and the colour before the next meeting.",
+    ]
+    assert source.labelled("TS3010b: It has all the features that you want.") is None
+
+
+def test_listeners_of_a_meeting_that_says_listen() -> None:
+    """SmolLM2's summary of QMSum's IS1006b: "... tell your listeners what they want to hear", in a meeting
+    whose people say "listen" but never "listeners"."""
+    source = Source([*DESIGN, "Listen, the buttons should light up."])
+    line = "He says that you should tell your listeners what they want to hear about the buttons."
+    counts = GuardCounts()
+    assert clean_text(line, INSTRUCTIONS, counts, source) == ""
+    assert counts.garbled == 1
