@@ -15,7 +15,8 @@ Figures, each next to its baselines measured in the same run:
   uniform spacing with the same count, and the model-free topic-shift signal alone;
 - defects in what reached the user, counted on the final results (not on the defences' own counters): echoed
   instruction titles, speaker-label titles, placeholders, repeated paragraphs or bullets, chapters in the last minute,
-  quotations the transcript does not have, bare speaker labels, answers that hit their cap.
+  quotations the transcript does not have, bare speaker labels, answers that hit their cap, and the other kinds
+  `tests/defects.py` counts (a recording the transcript is not, names nobody named, speech under no name, ...).
 
 Writes tests/bench/results/quality.json. Not part of the test suite's pass/fail.
 """

@@ -84,6 +84,7 @@ class TextGuard:
         self._pending_heading = ""  # a heading is shown only once something follows it
         self._at_line_start = True
         self._line_shown = False  # something of the current line went out
+        self._line_invented = False  # a sentence of the current line put words in someone's mouth
         self._emitted = False
         self._trailing_newlines = 0
         self._marks = QuoteMarks()
@@ -212,6 +213,15 @@ class TextGuard:
         drop = "" if at_line_start or not self._line_shown else gap
         if newline:
             self._line_shown = False
+        if self._line_invented and not at_line_start:
+            # the rest of a line whose sentence put words in someone's mouth goes with it: the same made-up speech
+            # ("So, I think that sleep is very important for your brain. It helps in making sure that there's no
+            # damage from alcohol ...", SmolLM2's notes on QMSum's Bro022, a meeting on speech recognition)
+            self._line_invented = not newline
+            self._in_quote = self._in_quote and not newline
+            self.counts.quotes += 1
+            return self._emit(drop)
+        self._line_invented = False
         spans, self._in_quote = quoted(body, self._in_quote)
         said = self.source.turn(REF.sub("", body)) if self.source is not None else None  # after a label
         label = self._label_above() if said is None and at_line_start else None
@@ -274,6 +284,7 @@ class TextGuard:
             return self._emit(drop)
         if self.source is not None and not all(self.source.says(q) for q in spans):
             self.counts.quotes += 1  # words put in someone's mouth: never shown as a quotation
+            self._line_invented = not newline
             if label is not None and turn:  # the label above goes with them
                 self._forget_label_above()
             return self._emit(drop)

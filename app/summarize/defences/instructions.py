@@ -67,8 +67,9 @@ def about_the_task(ws: Sequence[str], source: Source) -> bool:
     is the fifth part of this task"). A transcript that speaks of tasks or bullets keeps such sentences, except
     one that says nothing else ("This is a task.", SmolLM2's whole notes on a part of seed 003, which says
     "tasks" once): its only words besides function words are the task's."""
-    # (a single letter is a label, not a subject: "M: This is the fifth part of this task.")
-    content = [w for w in ws if w not in FUNCTION_WORDS and len(w) > 1]
+    # (a label's letters are not a subject: "M: This is the fifth part of this task.", and "Dr. M: ..." once
+    # "Dr." ended no sentence: SmolLM2's notes on QMSum's Bro022)
+    content = [w for w in ws if w not in FUNCTION_WORDS and len(w) > 2]
     if content and all(w in _TASK_WORDS for w in content):
         return True
     return any(

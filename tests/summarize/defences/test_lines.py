@@ -228,3 +228,23 @@ def test_listeners_of_a_meeting_that_says_listen() -> None:
     counts = GuardCounts()
     assert clean_text(line, INSTRUCTIONS, counts, source) == ""
     assert counts.garbled == 1
+
+
+def test_recorded_made_up_speech_goes_to_the_end_of_its_line() -> None:
+    """SmolLM2's notes on QMSum's Bro022 (2026-12-06), a meeting on speech recognition: a speech about sleep in
+    the first person that nobody gave. Once its first sentence is refused, the rest of the line is the same
+    speech and goes too; the next line is judged on its own. And "Dr. M:" before the task's words is a label,
+    not a subject."""
+    recorded = (
+        " So, I think that sleep is very important for your brain to function well. It helps in making sure that "
+        "there's no damage from alcohol and it helps with a lot of things.\n"
+        "Dr. M: This is the fifth part of this task.\n"
+        "The accuracy went up with the length of the filters.\n"
+    )
+    for step in (1, 3, 500):
+        counts = GuardCounts()
+        guard = TextGuard(INSTRUCTIONS, counts, source=Source(SPEECH, ["PhD C"]))
+        assert (
+            streamed(recorded, guard, step).strip() == "The accuracy went up with the length of the filters."
+        )
+        assert (counts.quotes, counts.echo) == (2, 1)
