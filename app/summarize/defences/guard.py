@@ -250,6 +250,10 @@ class TextGuard:
             if self.instructions.echoes(body):
                 self.counts.echo += 1
                 return ""
+            if self.source is not None and self.source.frame_word(ws) is not None:
+                # "### Quotes from the episode" over the notes of a meeting (SmolLM2's summary of QMSum's ES2006a)
+                self.counts.garbled += 1
+                return ""
             self.seen.append(key)
             # kept back before it is dropped; "### Quotes:" (SmolLM2, seed 003) shown as "### Quotes"
             self._pending_heading = body.rstrip().rstrip(":").rstrip() + "\n"
@@ -266,6 +270,9 @@ class TextGuard:
             if {w for w in ws if w not in FUNCTION_WORDS} <= _TASK_LABELS or self.instructions.echoes(body):
                 # (and one in Recap's own words: "Key moments, in the speakers' own words:")
                 self.counts.echo += 1
+                return ""
+            if self.source is not None and self.source.frame_word(ws) is not None:
+                self.counts.garbled += 1  # "Episode 20:" over a meeting's notes
                 return ""
             if self._label_above() is not None:
                 # "Episode 20:" then "The Good Thing:" (SmolLM2's summary of seed 003): the nearer one leads in

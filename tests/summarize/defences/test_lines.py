@@ -248,3 +248,18 @@ def test_recorded_made_up_speech_goes_to_the_end_of_its_line() -> None:
             streamed(recorded, guard, step).strip() == "The accuracy went up with the length of the filters."
         )
         assert (counts.quotes, counts.echo) == (2, 1)
+
+
+def test_recorded_headings_of_an_episode_over_a_meetings_notes_are_dropped() -> None:
+    """SmolLM2's summary of QMSum's ES2006a (2026-12-06): "### Quotes from the episode" over a design meeting's
+    notes. The heading goes, what is under it is judged on its own; a podcast keeps it."""
+    recorded = "### Quotes from the episode\n- The remote control beeps when you lose it.\nEpisode 20:\n- The colour.\n"
+    counts = GuardCounts()
+    assert clean_text(recorded, INSTRUCTIONS, counts, Source(DESIGN)) == (
+        "- The remote control beeps when you lose it.\n- The colour."
+    )
+    assert counts.garbled == 2
+    podcast = Source([*DESIGN, "Welcome to episode 20 of the show."])
+    assert clean_text(recorded, INSTRUCTIONS, GuardCounts(), podcast).startswith(
+        "### Quotes from the episode\n"
+    )
