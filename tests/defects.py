@@ -323,7 +323,7 @@ def invented_names(text: str, transcript_words: list[str], known: Iterable[str])
         if any(
             w.lower()[:5] not in said
             for clause in _CLAUSE_END.split(rest)
-            for w in re.findall(r"(?<=[\s,(])[A-Z][a-z]+", clause.strip())
+            for w in re.findall(r"(?<=[\s,(])[A-Z][a-z][a-zA-Z]*", clause.strip())
         ):
             out.append(line)
     return out
