@@ -61,11 +61,18 @@ def _nothing_said(turn: str, line_ends: bool) -> bool:
     return not ws or (line_ends and len(ws) <= 3 and all(w in ACKNOWLEDGEMENTS for w in ws))
 
 
+# A label at a line's start, after its bullet and time ("- [00:01:38] Professor B: ")
+_AFTER_LABEL = re.compile(r"\s*(?:[-*•]\s*)?(?:\[\d{1,2}:\d{2}(?::\d{2})?\]\s*)?[^:\n\[\]]{1,40}:\s+")
+
+
 def _junk(body: str, ws: Sequence[str]) -> bool:
     """A line with nothing to read: only fillers or greetings ("Mm-hmm.", "Wow."), a dangling speaker colon, no
     word of three letters."""
     if all(w in ACKNOWLEDGEMENTS or w.replace("-", "") in ACKNOWLEDGEMENTS for w in ws) and len(ws) <= 3:
         return True
+    after = _AFTER_LABEL.match(body)
+    if after is not None and _nothing_said(body[after.end() :], True):
+        return True  # "Professor B: Hey." under a name nobody has (SmolLM2's notes on QMSum's Bro011)
     if re.match(r"^\s*(?:[-*•]\s*)?:", body):
         return True
     if GENERIC.match(" ".join(ws)):

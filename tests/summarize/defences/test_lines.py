@@ -143,6 +143,7 @@ def test_recorded_dialogue_behind_a_title_is_held_to_the_transcript() -> None:
         ("- [00:12:14] Thank you.", False),
         ("- [00:12:14] Mmm-hmm.", False),  # its notes on Bro011
         ("- [00:12:14] Project Manager: Hi there.", False),
+        ("- [00:01:38] Professor B: Hey.", False),  # under a name nobody has: its notes on QMSum's Bro011
         ("- [00:12:14] Project Manager: Wow, it beeps when you lose it.", True),
     ],
 )
