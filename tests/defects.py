@@ -275,7 +275,11 @@ def nonsense(text: str, transcript_words: list[str]) -> list[str]:
     said = {w[:4] for w in transcript_words}
     out = []
     for line in text.splitlines():
-        if line.lstrip().startswith("#") or re.search('[“”"]', line) or line.startswith("Notes by part"):
+        if (
+            line.lstrip().startswith("#")
+            or re.search('[“”"]', line)
+            or line.startswith(("Notes by part", "The transcript's first lines"))
+        ):
             continue
         rest = _LEAD.sub("", line, count=1)
         ws = [w for w in _words(rest) if w.isalpha()]

@@ -423,7 +423,12 @@ def test_a_recording_the_transcript_is_not_names_nobody_named_and_unnamed_speech
     ]
     assert invented_names("\n".join([shapiro, *kept]), said, ["Marketing", "Key points"]) == [shapiro]
     # a name's whole word: "McLean", said in the transcript, is not "Mc"
-    assert invented_names("- The member for Calgary Centre, Mr. McLean,", [*said, "mr", "mclean", "calgary", "centre"], []) == []
+    assert (
+        invented_names(
+            "- The member for Calgary Centre, Mr. McLean,", [*said, "mr", "mclean", "calgary", "centre"], []
+        )
+        == []
+    )
     invented = "- I'm excited to share a new project with you."
     real = "- I lose it, the remote control beeps when you lose it."
     assert unnamed_speech("\n".join([invented, real, "- Marketing: I'm excited about it."]), said) == [

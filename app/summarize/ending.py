@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .chapters import stamp
 from .defences import similar, words
 from .events import Notice, Result, Stats
 from .extract import KEY_MOMENTS, key_moments, moment_line
@@ -29,14 +30,36 @@ def find_moments(st: RunState) -> None:
 
 
 def moments_section(st: RunState) -> str:
-    """The key moments, less any the model's summary already quotes (a summary never says a thing twice)."""
+    """The key moments, less any the model's summary already quotes (a summary never says a thing twice: also
+    when its line has the speaker's name and time around the words, `[00:01:10] Project Manager: "There's the
+    functional design of the the remote control."`, SmolLM2's summary of QMSum's ES2006a)."""
     said = [words(x) for x in re.split(r"\n|(?<=[.!?”\"])\s+", st.summary()) if x.strip()]
     keep = [
         line
         for line, text in zip(st.moments, st.moment_texts, strict=True)
-        if not any(similar(words(text), w) for w in said)
+        if not any(similar(words(text), w) or set(words(text)) <= set(w) for w in said)
     ]
     return "### Key moments\n\n" + "\n".join(keep) + "\n" if keep else ""
+
+
+def fallback(st: RunState) -> str:
+    """What the summary shows where the model wrote nothing usable (`st.model_summary` empty), before the key
+    moments: the notes by part, the best there is; with one part, no notes and no sentence long enough to be a
+    key moment (a transcript of a few short lines, whose every model sentence was refused: SmolLM2 wrote an
+    interview nobody gave for a 6-second WhisperX file), the transcript's first lines with their times. ""
+    otherwise."""
+    if st.model_summary:
+        return ""
+    if st.notes:
+        return "Notes by part (the model wrote no usable summary):\n\n" + "\n".join(st.notes) + "\n\n"
+    segments = st.t.segments
+    if st.moments or not len(segments):
+        return ""
+    lines = [
+        f"- [{stamp(s.start_s)}] " + (f"{s.speaker}: " if s.speaker else "") + " ".join(s.text.split())
+        for s in (segments[i] for i in range(min(KEY_MOMENTS, len(segments))))
+    ]
+    return "The transcript's first lines (the model wrote no usable summary):\n\n" + "\n".join(lines) + "\n"
 
 
 def finish_notices(st: RunState) -> list[Notice]:
@@ -91,9 +114,6 @@ def finish_notices(st: RunState) -> list[Notice]:
             out.append("The model wrote no usable summary.")
         else:
             out.append("The model wrote no summary.")
-        if st.notes:  # the notes per part are the best there is
-            notes = "Notes by part (the model wrote no usable summary):\n\n" + "\n".join(st.notes) + "\n\n"
-            st.summary_parts.insert(0, notes)  # before the key moments
     if st.capped:
         kinds = ", ".join(sorted(set(st.capped_kinds)))
         out.append(f"{st.capped} model answers ({kinds}) reached their length limit and were cut there.")

@@ -271,6 +271,10 @@ class Summarizer:
             async for ev in self._reduce(st):
                 yield ev
         st.model_summary = st.summary()
+        instead = ending.fallback(st)  # where the model wrote nothing usable: streamed like the summary
+        if instead:
+            st.summary_parts.append(instead)
+            yield SummaryDelta(instead)
         moments = ending.moments_section(st)
         if moments:
             shown = "".join(st.summary_parts)

@@ -36,3 +36,43 @@ def test_quotations_placed_are_said_in_a_notice() -> None:
     )
     quiet = state()
     assert not any("quotations were given" in n.message for n in finish_notices(quiet))
+
+
+def test_where_the_model_wrote_nothing_usable_the_summary_is_the_notes_or_the_transcripts_lines() -> None:
+    """SmolLM2 on a 6-second WhisperX file (tests/data/formats/whisperx.json, 2026-12-06) wrote an interview
+    nobody gave, all refused: the summary was empty. With no notes and no sentence long enough for a key moment,
+    the summary is the transcript's first lines; with notes, the notes by part; with the model's own summary,
+    nothing is added."""
+    from app.summarize.ending import fallback
+
+    st = state()
+    st.t = read_text("[00:00:00] SPEAKER_00: Welcome to the interview.\n[00:00:03] SPEAKER_01: Thank you.\n")
+    st.model_summary = ""
+    assert fallback(st) == (
+        "The transcript's first lines (the model wrote no usable summary):\n\n"
+        "- [00:00:00] SPEAKER_00: Welcome to the interview.\n- [00:00:03] SPEAKER_01: Thank you.\n"
+    )
+    st.notes = ["- [00:00:00] The interview begins."]
+    assert fallback(st).startswith("Notes by part (the model wrote no usable summary):\n\n- [00:00:00] The")
+    st.model_summary = "The interview begins."
+    assert fallback(st) == ""
+
+
+def test_a_key_moment_the_summary_already_quotes_with_its_speaker_and_time_is_not_repeated() -> None:
+    """SmolLM2's summary of QMSum's ES2006a (2026-12-06) quoted a key moment on a line of its own with the
+    speaker's name and time; the key moments listed it again."""
+    from app.summarize.ending import moments_section
+
+    st = state()
+    st.summary_parts = [
+        '[00:01:10] Project Manager: "There\'s the functional design of the the remote control."'
+    ]
+    st.moments = [
+        "- [00:01:10] Project Manager: “There's the functional design of the the remote control.”",
+        "- [00:07:03] User Interface: “I do like dogs because they are good friends to people.”",
+    ]
+    st.moment_texts = [
+        "There's the functional design of the the remote control.",
+        "I do like dogs because they are good friends to people.",
+    ]
+    assert moments_section(st) == "### Key moments\n\n" + st.moments[1] + "\n"
