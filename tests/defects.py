@@ -49,6 +49,15 @@ def units(text: str) -> list[str]:
     return out
 
 
+def _half_said(ws: list[str], have: set[tuple[str, ...]]) -> bool:
+    """Whether half of these words or more lie in a run of four that the transcript has (`have`: its 4-grams)."""
+    covered = [False] * len(ws)
+    for i in range(len(ws) - 3):
+        if tuple(ws[i : i + 4]) in have:
+            covered[i : i + 4] = [True] * 4
+    return 2 * sum(covered) >= len(ws)
+
+
 def invented_quotes(text: str, transcript_words: list[str]) -> list[str]:
     """Quotations (one line, four words or more) fewer than half of whose words lie in a run of four that the
     transcript has: words put in someone's mouth."""
@@ -58,11 +67,7 @@ def invented_quotes(text: str, transcript_words: list[str]) -> list[str]:
         ws = _words(q.replace("’", "'"))
         if len(ws) < 4:
             continue
-        covered = [False] * len(ws)
-        for i in range(len(ws) - 3):
-            if tuple(ws[i : i + 4]) in have:
-                covered[i : i + 4] = [True] * 4
-        if 2 * sum(covered) < len(ws):
+        if not _half_said(ws, have):
             out.append(q)
     return out
 
@@ -87,11 +92,7 @@ def invented_turns(text: str, transcript_words: list[str]) -> list[str]:
         ws = _words(m.group(2).replace("’", "'"))
         if len(ws) < 4:
             continue
-        covered = [False] * len(ws)
-        for i in range(len(ws) - 3):
-            if tuple(ws[i : i + 4]) in have:
-                covered[i : i + 4] = [True] * 4
-        if 2 * sum(covered) < len(ws):
+        if not _half_said(ws, have):
             out.append(line)
     return out
 
@@ -351,11 +352,7 @@ def unnamed_speech(text: str, transcript_words: list[str]) -> list[str]:
         ws = _words(rest.replace("’", "'"))
         if len(ws) < 4:
             continue
-        covered = [False] * len(ws)
-        for i in range(len(ws) - 3):
-            if tuple(ws[i : i + 4]) in have:
-                covered[i : i + 4] = [True] * 4
-        if 2 * sum(covered) < len(ws):
+        if not _half_said(ws, have):
             out.append(line)
     return out
 

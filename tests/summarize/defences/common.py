@@ -9,12 +9,7 @@ import json
 import pytest
 
 from app.summarize import prompts
-from app.summarize.defences import (
-    GuardCounts,
-    Instructions,
-    Source,
-    TextGuard,
-)
+from app.summarize.defences import GuardCounts, Instructions, Source, TextGuard
 from app.summarize.presets import get_preset
 from app.summarize.prompts import instruction_texts
 from app.transcript import Segment, Segments

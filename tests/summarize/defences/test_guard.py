@@ -10,12 +10,7 @@ import re
 import pytest
 
 from app.summarize.citations import CitationFilter
-from app.summarize.defences import (
-    GuardCounts,
-    Source,
-    TextGuard,
-    clean_text,
-)
+from app.summarize.defences import GuardCounts, Source, TextGuard, clean_text
 from app.transcript import read_file
 from tests.helpers import DATA, SEED_003
 from tests.summarize.defences.common import (

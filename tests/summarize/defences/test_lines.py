@@ -36,22 +36,38 @@ def long_source(texts: list[str], speakers: list[str] = ()) -> Source:  # type: 
     return Source(texts * n, speakers)
 
 
-def test_recorded_notes_about_an_episode_of_a_meeting_are_dropped() -> None:
-    """SmolLM2's notes on the last part of QMSum's ES2009a: a meeting made into a podcast series. A podcast that
-    speaks of its episodes keeps such a line."""
-    recorded = (
-        "- [00:28:03] This is the first part of a 4th episode in a 5-part series.\n"
-        "- [00:28:03] This is a continuation of the previous episode, with additional details and tips to help you "
-        "find your remote.\n"
-        "- [00:28:03] The remote control beeps when you lose it.\n"
-    )
+@pytest.mark.parametrize(
+    ("made_up", "kept", "dropped_by", "kept_by"),
+    [
+        # SmolLM2's notes on the last part of QMSum's ES2009a: a meeting made into a podcast series; a podcast
+        # that speaks of its episodes keeps such lines
+        (
+            "- [00:28:03] This is the first part of a 4th episode in a 5-part series.\n"
+            "- [00:28:03] This is a continuation of the previous episode, with additional details and tips to "
+            "help you find your remote.\n",
+            "- [00:28:03] The remote control beeps when you lose it.",
+            Source(DESIGN),
+            Source([*DESIGN, "Welcome to the fifth episode of our series on design."]),
+        ),
+        # its notes on QMSum's Bro011: applications nobody in the meeting spoke of (seven of the sentence's
+        # eleven naming words are not the transcript's); a transcript of a few minutes is not judged so (it
+        # lacks the common words a summary uses)
+        (
+            "- [00:25:13] This project aims to improve the accuracy of speech recognition in a wide range of "
+            "applications, including medical diagnostics, autonomous vehicles, and health monitoring.\n",
+            "- [00:26:01] The accuracy of the speech recognition went up with the length of the filters.",
+            long_source(SPEECH),
+            Source(SPEECH),
+        ),
+    ],
+)
+def test_recorded_lines_about_what_the_transcript_is_not_are_dropped(
+    made_up: str, kept: str, dropped_by: Source, kept_by: Source
+) -> None:
     counts = GuardCounts()
-    assert clean_text(recorded, INSTRUCTIONS, counts, Source(DESIGN)) == (
-        "- [00:28:03] The remote control beeps when you lose it."
-    )
-    assert counts.garbled == 2
-    podcast = Source([*DESIGN, "Welcome to the fifth episode of our series on design."])
-    assert "previous episode" in clean_text(recorded, INSTRUCTIONS, GuardCounts(), podcast)
+    assert clean_text(made_up + kept, INSTRUCTIONS, counts, dropped_by) == kept
+    assert counts.garbled == made_up.count("\n")
+    assert clean_text(made_up + kept, INSTRUCTIONS, GuardCounts(), kept_by) == (made_up + kept)
 
 
 @pytest.mark.parametrize(
@@ -74,23 +90,6 @@ def test_names_nobody_in_the_transcript_named_are_not_shown(line: str, kept: boo
     out = clean_text(line, INSTRUCTIONS, counts, Source(DESIGN, ["Marketing"]))
     assert (out == line) is kept, out
     assert counts.garbled == (0 if kept else 1)
-
-
-def test_recorded_subject_nobody_spoke_of_is_dropped_in_a_long_transcript_only() -> None:
-    """SmolLM2's notes on QMSum's Bro011: a sentence about applications nobody in the meeting spoke of (seven
-    of its eleven naming words are not the transcript's), next to one made of the meeting's own subject. A
-    transcript of a few minutes is not judged so: it lacks the common words a summary uses."""
-    recorded = (
-        "- [00:25:13] This project aims to improve the accuracy of speech recognition in a wide range of "
-        "applications, including medical diagnostics, autonomous vehicles, and health monitoring.\n"
-        "- [00:26:01] The accuracy of the speech recognition went up with the length of the filters.\n"
-    )
-    counts = GuardCounts()
-    assert clean_text(recorded, INSTRUCTIONS, counts, long_source(SPEECH)) == (
-        "- [00:26:01] The accuracy of the speech recognition went up with the length of the filters."
-    )
-    assert counts.garbled == 1
-    assert "medical" in clean_text(recorded, INSTRUCTIONS, GuardCounts(), Source(SPEECH))
 
 
 def test_recorded_speech_under_no_name_is_held_to_the_transcript() -> None:

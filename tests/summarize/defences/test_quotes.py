@@ -6,12 +6,7 @@ from __future__ import annotations
 import pytest
 
 from app.summarize.citations import CitationFilter
-from app.summarize.defences import (
-    GuardCounts,
-    Source,
-    TextGuard,
-    clean_text,
-)
+from app.summarize.defences import GuardCounts, Source, TextGuard, clean_text
 from app.transcript import Segment, Segments, read_file
 from tests.helpers import SEED_003
 from tests.summarize.defences.common import (

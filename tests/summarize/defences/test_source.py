@@ -5,19 +5,10 @@ from __future__ import annotations
 
 import random
 
-from app.summarize.defences import (
-    GuardCounts,
-    Source,
-    clean_text,
-    words,
-)
+from app.summarize.defences import GuardCounts, Source, clean_text, words
 from app.transcript import Segment, Segments, read_file
 from tests.helpers import SEED_003
-from tests.summarize.defences.common import (
-    INSTRUCTIONS,
-    TIMED_SOURCE,
-    needs_seed,
-)
+from tests.summarize.defences.common import INSTRUCTIONS, TIMED_SOURCE, needs_seed
 
 
 def test_a_short_quotation_needs_a_run_of_four_real_words() -> None:

@@ -5,15 +5,8 @@ from __future__ import annotations
 import pytest
 
 from app.summarize.chapters import parse_chapter_lines
-from app.summarize.defences import (
-    keyword_title,
-    title_problem,
-)
-from tests.summarize.defences.common import (
-    INSTRUCTIONS,
-    SPEAKERS,
-    answers,
-)
+from app.summarize.defences import keyword_title, title_problem
+from tests.summarize.defences.common import INSTRUCTIONS, SPEAKERS, answers
 
 
 def test_recorded_chapter_titles_are_all_refused() -> None:

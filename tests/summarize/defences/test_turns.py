@@ -8,21 +8,10 @@ import re
 import pytest
 
 from app.summarize.citations import CitationFilter
-from app.summarize.defences import (
-    GuardCounts,
-    Source,
-    TextGuard,
-    clean_text,
-)
+from app.summarize.defences import GuardCounts, Source, TextGuard, clean_text
 from app.transcript import read_file
 from tests.helpers import DATA, SEED_003
-from tests.summarize.defences.common import (
-    INSTRUCTIONS,
-    LATER,
-    TRANSCRIPT,
-    needs_seed,
-    streamed,
-)
+from tests.summarize.defences.common import INSTRUCTIONS, LATER, TRANSCRIPT, needs_seed, streamed
 
 
 def test_recorded_bare_speaker_labels_are_dropped() -> None:
