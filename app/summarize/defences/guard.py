@@ -44,10 +44,10 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+|\n")
 _LIST_NUMBER = re.compile(r"[ \t]*(?:[-*•][ \t]*)?\d{1,3}[.)][ \t]+")
 QUOTE_REACH_S = 90.0  # a cited time this long before a quotation is the stamp of a line the model saw it in
 _NGRAM_LOOP = 8  # a run of this many words seen three times is a loop, even without a sentence end
-# A model stuck on one token writes no word at all: a letter six times or more, or two to four letters five
-# times ("[zvqwriiiiiiii…" ended a SmolLM2 summary of seed 003 read in two long windows).
 # The speaker's own "I", "me", "my": in a line of the model's own, someone speaking
 _FIRST_PERSON = re.compile(r"(?<![\w'’])(?:I|I['’](?:m|ve|ll|d)|[Mm]e|[Mm]y|[Mm]ine|[Mm]yself)(?![\w'’])")
+# A model stuck on one token writes no word at all: a letter six times or more, or two to four letters five
+# times ("[zvqwriiiiiiii…" ended a SmolLM2 summary of seed 003 read in two long windows).
 _STUCK = re.compile(r"([^\W\d_])\1{5,}|([^\W\d_]{2,4})\2{4,}")
 
 
