@@ -49,6 +49,13 @@ def units(text: str) -> list[str]:
     return out
 
 
+def _unsaid(text: str, have: set[tuple[str, ...]]) -> bool:
+    """Four words or more, fewer than half of which lie in a run of four that the transcript has (`have`: its
+    4-grams): words nobody said."""
+    ws = _words(text.replace("’", "'"))
+    return len(ws) >= 4 and not _half_said(ws, have)
+
+
 def _half_said(ws: list[str], have: set[tuple[str, ...]]) -> bool:
     """Whether half of these words or more lie in a run of four that the transcript has (`have`: its 4-grams)."""
     covered = [False] * len(ws)
@@ -64,10 +71,7 @@ def invented_quotes(text: str, transcript_words: list[str]) -> list[str]:
     have = {tuple(transcript_words[i : i + 4]) for i in range(len(transcript_words) - 3)}
     out = []
     for q in re.findall(r"[“\"]([^”\"\n]+)[”\"]", text):
-        ws = _words(q.replace("’", "'"))
-        if len(ws) < 4:
-            continue
-        if not _half_said(ws, have):
+        if _unsaid(q, have):
             out.append(q)
     return out
 
@@ -89,10 +93,7 @@ def invented_turns(text: str, transcript_words: list[str]) -> list[str]:
         m = _TURN.match(line)
         if not m or not _FIRST_PERSON.search(m.group(2)):
             continue
-        ws = _words(m.group(2).replace("’", "'"))
-        if len(ws) < 4:
-            continue
-        if not _half_said(ws, have):
+        if _unsaid(m.group(2), have):
             out.append(line)
     return out
 
@@ -349,10 +350,7 @@ def unnamed_speech(text: str, transcript_words: list[str]) -> list[str]:
         rest = _LEAD.sub("", line, count=1)
         if not _I.search(rest.replace("’", "'")):
             continue
-        ws = _words(rest.replace("’", "'"))
-        if len(ws) < 4:
-            continue
-        if not _half_said(ws, have):
+        if _unsaid(rest, have):
             out.append(line)
     return out
 

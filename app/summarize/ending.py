@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .chapters import stamp
-from .defences import similar, words
+from .defences import similar, within, words
 from .events import Notice, Result, Stats
 from .extract import KEY_MOMENTS, key_moments, moment_line
 from .state import RunState
@@ -37,7 +37,7 @@ def moments_section(st: RunState) -> str:
     keep = [
         line
         for line, text in zip(st.moments, st.moment_texts, strict=True)
-        if not any(similar(words(text), w) or set(words(text)) <= set(w) for w in said)
+        if not any(similar(words(text), w) or within(words(text), w) for w in said)
     ]
     return "### Key moments\n\n" + "\n".join(keep) + "\n" if keep else ""
 

@@ -38,6 +38,7 @@ from .text import (
     ngrams,
     similar,
     strip_placeholders,
+    within,
     words,
 )
 from .titles import DANGLING, MAX_TITLE_CHARS, keyword_title, title_problem
@@ -65,5 +66,6 @@ __all__ = [
     "similar",
     "strip_placeholders",
     "title_problem",
+    "within",
     "words",
 ]

@@ -13,7 +13,7 @@ from .instructions import _TASK_LABELS, Instructions, about_the_task, after_task
 from .lines import _garbled, _junk, _nothing_said, _thin, _unquoted
 from .quotes import QuoteMarks, quoted
 from .source import Source
-from .text import ABBREVIATED, ADDRESS, ngrams, similar, strip_placeholders, words
+from .text import ABBREVIATED, ADDRESS, ngrams, similar, strip_placeholders, within, words
 
 
 @dataclass
@@ -317,7 +317,7 @@ class TextGuard:
             if placed != body:
                 body, ws = placed, words(placed)
         key = tuple(ws)
-        if len(ws) >= 3 and any(similar(key, s) or _within(key, s) for s in self.seen):
+        if len(ws) >= 3 and any(similar(key, s) or within(key, s) for s in self.seen):
             self.counts.repeats += 1
             self.counts.loops += 1
             self.stop = True  # the model is saying again what it said: it is looping
@@ -410,11 +410,3 @@ def clean_text(
     g = TextGuard(instructions, counts, source=source)
     out = g.feed(text) + g.flush()
     return out.strip()
-
-
-def _within(line: tuple[str, ...], earlier: tuple[str, ...]) -> bool:
-    """A line of four words or more whose every word an earlier line has: it says nothing new ("Project
-    Manager: You're gonna stay here?" under "Project Manager: You s you're gonna stay here?", SmolLM2's notes on
-    QMSum's ES2009a once the second line had the name of the one who said it)."""
-    words_of = set(line)
-    return len(words_of) >= 4 and words_of <= set(earlier)

@@ -41,6 +41,7 @@ class Source:
         self.own_language = own_language
         # (what `mostly_unknown` needs: a vocabulary)
         self._long = sum(len(t) for t in segments.texts()) >= MIN_VOCABULARY_CHARS
+        self._stems: dict[str, bool] = {}  # `_says_stem`'s answers
 
     def _words_around(self, k: int, reach: int) -> tuple[list[str], int, list[int]]:
         """Segment k's words, with at least `reach` words of the segments before it and after it (or all); the
@@ -161,9 +162,16 @@ class Source:
             return None
         for w in ws:
             # (the whole stem: a meeting says "listen", never "listeners")
-            if any(w.startswith(stem) and not self.begins_a_word(stem) for stem in _FRAME):
+            if any(w.startswith(stem) and not self._says_stem(stem) for stem in _FRAME):
                 return w
         return None
+
+    def _says_stem(self, stem: str) -> bool:
+        """`begins_a_word(stem)`, looked up once a run for each of the few stems asked (a stem the transcript
+        lacks is a scan of its whole text: 1-2 ms for 10 hours, for every sentence that has it)."""
+        if stem not in self._stems:
+            self._stems[stem] = self.begins_a_word(stem)
+        return self._stems[stem]
 
     def unknown_name(self, text: str, also: Set[str] = frozenset()) -> str | None:
         """The first capitalized word inside a sentence of `text` (not the sentence's or a clause's first word,

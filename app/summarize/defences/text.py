@@ -112,6 +112,14 @@ def similar(a: Sequence[str], b: Sequence[str]) -> bool:
     return sa == sb or len(sa & sb) >= 0.8 * max(len(sa), len(sb))
 
 
+def within(part: Sequence[str], whole: Sequence[str]) -> bool:
+    """A line of four words or more whose every word another line has: it says nothing that one does not
+    ("Project Manager: You're gonna stay here?" under "Project Manager: You s you're gonna stay here?", SmolLM2's
+    notes on QMSum's ES2009a; a key moment the summary quotes with the speaker's name and time around it)."""
+    words_of = set(part)
+    return len(words_of) >= 4 and words_of <= set(whole)
+
+
 # English words that point at things or hold a sentence together rather than name anything (FUNCTION_WORDS,
 # made to tell languages apart, has few): "So that's what is for the process." (SmolLM2's notes on QMSum's
 # Bro022) and "It has been very helpful for me in my own way." (its summary of seed 000) name one thing each
