@@ -90,6 +90,13 @@ def finish_notices(st: RunState) -> list[Notice]:
     if g.loops:
         times = "once" if g.loops == 1 else f"{g.loops} times"
         out.append(f"The model started repeating itself {times}; those answers were ended there.")
+    if g.given_up:
+        answers = "One answer" if g.given_up == 1 else f"{g.given_up} answers"
+        out.append(
+            f"{answers} that put words in someone's mouth sentence after sentence "
+            + ("was" if g.given_up == 1 else "were")
+            + " ended there."
+        )
     if g.echo:
         out.append(f"{g.echo} sentences that repeated Recap's own instructions were left out.")
     if g.quotes:

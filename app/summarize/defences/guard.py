@@ -26,6 +26,7 @@ class GuardCounts:
     links: int = 0  # sentences or bullets dropped for a web address the transcript does not give
     garbled: int = 0  # sentences or lines dropped that name nothing the transcript has or are no sentence
     placed: int = 0  # quotations given the time or speaker they were said at or by (missing or another's)
+    given_up: int = 0  # answers ended because sentence after sentence put words in someone's mouth
     seen: list[tuple[str, ...]] = field(default_factory=list)
 
     def add(self, other: GuardCounts) -> None:
@@ -37,6 +38,7 @@ class GuardCounts:
         self.links += other.links
         self.garbled += other.garbled
         self.placed += other.placed
+        self.given_up += other.given_up
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+|\n")
@@ -44,6 +46,13 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+|\n")
 _LIST_NUMBER = re.compile(r"[ \t]*(?:[-*•][ \t]*)?\d{1,3}[.)][ \t]+")
 QUOTE_REACH_S = 90.0  # a cited time this long before a quotation is the stamp of a line the model saw it in
 _NGRAM_LOOP = 8  # a run of this many words seen three times is a loop, even without a sentence end
+# This many sentences in a row refused for words nobody said, nothing shown between them, end the answer: the model
+# is writing a made-up speech, and what it writes next is more of it (SmolLM2's notes on QMSum's ES2006a, asked
+# again under the bullet grammar: three long bullets of a made-up speech, every sentence refused, ran to the
+# answer's cap). In the 21 raw answers logged for ES2006a, Bro011 and ES2009a, no line that could be shown came
+# after four such refusals. Other refusals do not count: a summary that begins with a date, a name nobody gave and
+# lines that name nothing goes on to good lines (SmolLM2's summary of QMSum's TS3010d).
+REFUSED_IN_A_ROW = 4
 # The speaker's own "I", "me", "my": in a line of the model's own, someone speaking
 _FIRST_PERSON = re.compile(r"(?<![\w'’])(?:I|I['’](?:m|ve|ll|d)|[Mm]e|[Mm]y|[Mm]ine|[Mm]yself)(?![\w'’])")
 # A model stuck on one token writes no word at all: a letter six times or more, or two to four letters five
@@ -91,6 +100,7 @@ class TextGuard:
         self.sentences = (
             0  # sentences and lines checked so far (shown or not): the boundaries an answer may end at
         )
+        self._refused_run = 0  # sentences refused since the last one shown
         self.stop = False
 
     def feed(self, text: str) -> str:
@@ -107,7 +117,7 @@ class TextGuard:
             if self._line_end_decides(piece):
                 self._held = piece
                 continue
-            out.append(self._check(piece))
+            out.append(self._checked(piece))
             self.sentences += 1
         if not self.stop and (self._run_loops(self._buf) or self._stuck(self._buf)):
             self._buf = ""
@@ -153,7 +163,7 @@ class TextGuard:
 
     def flush(self) -> str:
         piece, self._buf, self._held = self._held + self._buf, "", ""
-        out = self._check(piece, final=True) if piece.strip() and not self.stop else ""
+        out = self._checked(piece, final=True) if piece.strip() and not self.stop else ""
         return out + self._marks.end()  # the last line, also when the answer was stopped inside a quotation
 
     def _run_loops(self, text: str) -> bool:
@@ -184,6 +194,19 @@ class TextGuard:
                 self.stop = True
                 return True
         return False
+
+    def _checked(self, piece: str, final: bool = False) -> str:
+        """`_check`, counting the sentences refused in a row for words nobody said: `REFUSED_IN_A_ROW` stop the answer."""
+        before = self.counts.quotes
+        out = self._check(piece, final)
+        if self.counts.quotes > before:
+            self._refused_run += 1
+            if self._refused_run >= REFUSED_IN_A_ROW and not self.stop:
+                self.counts.given_up += 1
+                self.stop = True
+        elif out.strip():
+            self._refused_run = 0
+        return out
 
     def _check(self, piece: str, final: bool = False) -> str:
         m = re.match(r"^(.*?)(\s*)$", piece, re.S)

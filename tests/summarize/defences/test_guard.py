@@ -11,6 +11,7 @@ import pytest
 
 from app.summarize.citations import CitationFilter
 from app.summarize.defences import GuardCounts, Source, TextGuard, clean_text
+from app.summarize.defences.guard import REFUSED_IN_A_ROW
 from app.transcript import read_file
 from tests.helpers import DATA, SEED_003
 from tests.summarize.defences.common import (
@@ -416,3 +417,32 @@ def test_stacked_lead_ins_keep_the_nearer_one() -> None:
         TextGuard(INSTRUCTIONS, source=TIMED_SOURCE),
     )
     assert out == "The Good Thing:\n- Readability matters more than performance in the code era.\n"
+
+
+MADE_UP = [  # words nobody in TRANSCRIPT said, as SmolLM2 writes a made-up speech (QMSum's ES2006a)
+    "- Stefan: “We are building a rocket to Mars with our own hands.”\n",
+    "- Jens: “I think the database should run on the moon next year.”\n",
+    "- Stefan: “Our listeners asked for a cooking show about bread.”\n",
+    "- Jens: “The new office will open in a castle in Scotland.”\n",
+]
+REAL = "- Stefan: “Welcome back, ladies and gentlemen, to another episode.”\n"
+
+
+def test_an_answer_whose_sentences_are_refused_one_after_another_is_ended() -> None:
+    counts = GuardCounts()
+    guard = TextGuard(INSTRUCTIONS, counts, source=TRANSCRIPT)
+    out = streamed("".join(MADE_UP) + REAL, guard)
+    assert guard.stop and counts.given_up == 1
+    assert len(MADE_UP) == REFUSED_IN_A_ROW  # the four made-up lines are exactly the limit
+    assert (
+        counts.quotes == REFUSED_IN_A_ROW and out == ""
+    )  # ended at the last refusal: the real line never came
+
+
+def test_refused_sentences_with_a_shown_one_between_them_go_on() -> None:
+    counts = GuardCounts()
+    guard = TextGuard(INSTRUCTIONS, counts, source=TRANSCRIPT)
+    other = "- Jens: “Why are people so obsessed with the tech?”\n"
+    out = streamed("".join(MADE_UP[:3]) + REAL + "".join(MADE_UP[1:]) + other, guard)
+    assert not guard.stop and counts.given_up == 0
+    assert counts.quotes == 6 and out == REAL + other

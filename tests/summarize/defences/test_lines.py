@@ -132,7 +132,14 @@ def test_recorded_dialogue_behind_a_title_is_held_to_the_transcript() -> None:
             "".join(cites.feed(recorded[i : i + step]) for i in range(0, len(recorded), step)) + cites.flush()
         )
         assert streamed(text, guard, step).strip() == ""
-        assert counts.quotes == 5
+        assert counts.quotes == 4 and counts.given_up == 1  # four made-up lines in a row end the answer
+        alone = (
+            "[01:04:36] Prof. A: Thank you for having me.\n"  # its own answer: one sentence, refused whole
+        )
+        counts = GuardCounts()
+        guard = TextGuard(INSTRUCTIONS, counts, source=Source(SPEECH, ["Professor A", "Grad E"]), timed=True)
+        assert streamed(cites.apply(alone), guard, step).strip() == ""
+        assert counts.quotes == 1
 
 
 @pytest.mark.parametrize(
