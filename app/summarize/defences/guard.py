@@ -229,6 +229,9 @@ class TextGuard:
             untitled = self.source.title_label(body)
             if untitled is not None:  # a line labelled with the transcript's own title: the label goes
                 body = untitled
+            elif self.source.other_recording(body) is not None:  # a line given as another recording's
+                self.counts.garbled += 1
+                return self._emit("")
         ws = words(body)
         gap = "\n" if newline else ""
         # What a dropped piece leaves: a whole line leaves no blank line, nor does the last of a line's

@@ -235,6 +235,18 @@ class Source:
         ws = words(m.group(2))
         return m.group(1) + text[m.end() :] if ws and set(ws) <= self._titled else None
 
+    def other_recording(self, text: str) -> str | None:
+        """A label at the start of `text` that is a recording's code ("ES2009B", "ES2010A": letters and three
+        digits or more) which is neither the transcript's title nor a word of it, nor a speaker: the line is
+        given as from another recording ("- [00:03:08] ES2009B: How to make a business out of your personal
+        brand.", SmolLM2's notes on QMSum's ES2009a, with the next meeting's name). That label, or None."""
+        m = _LABEL.match(text)
+        if not m or not _CODE.fullmatch(code := m.group(2).strip()):
+            return None
+        if code.casefold() in self.speakers or code.casefold() in self._titled:
+            return None
+        return None if self.begins_a_word(code.casefold()) else code
+
     def labelled(self, text: str) -> tuple[str, str] | None:
         """`turn`'s label and what follows it, or None."""
         m = re.match(
@@ -267,6 +279,8 @@ _NAME = re.compile(r"[A-Z](?:[^\W\d_]|[.'’-])*(?: [A-Z](?:[^\W\d_]|[.'’-])*)
 _LABEL = re.compile(
     r"(\s*(?:[-*•]\s+|\d+[.)]\s+)?(?:\[\d{1,2}:\d{2}(?::\d{2})?\]\s*)?)(?:\*\*)?([^:\n\[\]*]{1,40}?)(?:\*\*)?:[ \t]+"
 )
+# A recording's code as a label: letters, then three digits or more, then maybe a letter (QMSum's "TS3010b").
+_CODE = re.compile(r"[A-Za-z]{1,5}\d{3,}[A-Za-z]?")
 # Labels that lead in a summary's own lines rather than name someone speaking.
 _LEAD_INS = frozenset(
     [

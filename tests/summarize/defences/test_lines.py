@@ -227,6 +227,27 @@ def test_recorded_lines_labelled_with_the_meetings_name_lose_the_label() -> None
     assert source.labelled("TS3010b: It has all the features that you want.") is None
 
 
+def test_recorded_lines_given_as_another_recordings_are_dropped() -> None:
+    """SmolLM2's notes on QMSum's ES2009a (2026-12-06, twelfth session): lines labelled with other meetings'
+    names, the next one in the series and another, as if the notes came from them. A code the transcript says
+    ("Room 101: ...") or its own title's is no other recording."""
+    source = Source(
+        [*DESIGN, "We meet in room 101 again."], ["Marketing", "Project Manager"], known=["ES2009a"]
+    )
+    recorded = (
+        "- [00:03:08] ES2009B: How to make a business out of your personal brand.\n"
+        "- [00:04:17] ES2010A: The future of design is in technology.\n"
+        "- Room 101: The colour and the buttons come first.\n"
+        "- ES2009a: The buttons and the colour are decided before the next meeting.\n"
+    )
+    counts = GuardCounts()
+    assert clean_text(recorded, INSTRUCTIONS, counts, source).splitlines() == [
+        "- Room 101: The colour and the buttons come first.",
+        "- The buttons and the colour are decided before the next meeting.",
+    ]
+    assert counts.garbled == 2
+
+
 def test_listeners_of_a_meeting_that_says_listen() -> None:
     """SmolLM2's summary of QMSum's IS1006b: "... tell your listeners what they want to hear", in a meeting
     whose people say "listen" but never "listeners"."""
