@@ -27,12 +27,15 @@ import time
 from collections.abc import AsyncGenerator, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import fit
 from .bridge import Channel, call_and_settle
 from .errors import EngineError, GenerationCancelled, PromptTooLong
 from .hardware import physical_cores
+
+if TYPE_CHECKING:
+    from .lazy_grammar import LazyGrammar
 
 DEFAULT_CTX = fit.DEFAULT_CTX
 # Flash attention: llama.cpp's own default ("auto": on where the backend has it), which llama-cpp-python turns off
@@ -338,6 +341,8 @@ class LlamaEngine:
     ) -> None:
         from llama_cpp import LlamaGrammar
 
+        from .lazy_grammar import LazyGrammar  # (numpy and llama_cpp load on first use, not at start)
+
         self._ensure_loaded()
         llm = self._llm
         stats = RequestStats()
@@ -349,6 +354,8 @@ class LlamaEngine:
         reused = _common_prefix(llm.input_ids[: llm.n_tokens], prompt)
         stats.prompt_evaluated = len(prompt) - min(reused, len(prompt) - 1)
         g = LlamaGrammar.from_string(grammar, verbose=False) if grammar else None
+        # the grammar checks only the token drawn, and the whole vocabulary only when it rejects that one
+        llm.lazy_grammar = LazyGrammar(llm, g) if g is not None else None
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         s = self.sampling
         t0 = time.perf_counter()
@@ -360,7 +367,6 @@ class LlamaEngine:
             top_p=s.top_p,
             min_p=s.min_p,
             repeat_penalty=s.repeat_penalty,
-            grammar=g,
         )
         try:
             for token in gen:
@@ -565,6 +571,18 @@ def _abortable_llama() -> Any:
             params.progress_callback = self._progress_callback  # the struct keeps a reference to it too
             self._model_params = params
 
+        lazy_grammar: LazyGrammar | None = None  # the current request's grammar (app/engine/lazy_grammar.py)
+
+        def sample(self, **kwargs: Any) -> int:  # type: ignore[override]
+            """`Llama.sample` (which `generate` calls with keywords only), with the request's grammar checked
+            lazily, as llama.cpp's own tools do."""
+            lazy, idx = self.lazy_grammar, kwargs.get("idx")
+            if lazy is None or self._sampler is None:
+                return int(super().sample(**kwargs))
+            return lazy.sample(
+                self._sampler.sampler, self._ctx.ctx, idx - self.n_tokens if idx is not None else -1
+            )
+
     return AbortableLlama
 
 
@@ -581,6 +599,10 @@ def _free_sampler(llm: Any) -> None:
     llm._sampler = None
     if sampler is not None:
         sampler.close()
+    lazy = getattr(llm, "lazy_grammar", None)
+    if lazy is not None:
+        llm.lazy_grammar = None
+        lazy.close()
 
 
 def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:

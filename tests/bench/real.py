@@ -5,7 +5,8 @@ loop doing the same token work, in the same process and run.
 
 For each seed: the whole run's seconds (model loaded beforehand); transcript tokens per second ÷ llama.cpp's prompt
 speed at short context; the run's seconds ÷ the seconds a bare `Llama.generate` loop takes to evaluate the same
-prompts (with the same KV-cache reuse) and sample the same number of tokens under the same grammars ("bare ÷ run":
+prompts (with the same KV-cache reuse) and sample the same number of tokens under the same grammars, checked on the
+token drawn as the engine and llama.cpp's own tools check them (`app/engine/lazy_grammar.py`) ("bare ÷ run":
 1.0 means Recap adds nothing of its own); prompt tokens evaluated ÷ transcript tokens; generated tokens per window;
 answers that hit their cap; time to the first chapter and to the first summary words (the notes so far included).
 """
@@ -32,7 +33,8 @@ sys.path.insert(0, sys.argv[3])
 
 import llama_cpp
 from app.engine import LlamaEngine
-from app.engine.llama_engine import FLASH_ATTN
+from app.engine.lazy_grammar import LazyGrammar
+from app.engine.llama_engine import FLASH_ATTN, _abortable_llama
 from app.summarize import ChapterFound, Finished, Options, Summarizer, SummaryDelta
 from app.summarize.events import NotesDelta
 from app.transcript import read_file
@@ -75,16 +77,20 @@ async def run():
 
 info, seconds, first, result, requests = asyncio.run(run())
 s = LlamaEngine(MODEL).sampling
-llm = llama_cpp.Llama(MODEL, n_ctx=info.n_ctx, n_threads=info.n_threads, n_threads_batch=info.n_threads,
-                      n_batch=512, seed=1234, flash_attn=FLASH_ATTN, verbose=False)
+# (the engine's Llama subclass, for its sampling: a grammar checked on the token drawn, as llama.cpp's own tools do)
+go_on = llama_cpp.llama_progress_callback(lambda _progress, _data: True)
+llm = _abortable_llama()(MODEL, progress_callback=go_on, n_ctx=info.n_ctx, n_threads=info.n_threads,
+                         n_threads_batch=info.n_threads, n_batch=512, seed=1234, flash_attn=FLASH_ATTN,
+                         verbose=False)
 failed = 0
 t0 = time.perf_counter()
 for r in requests:
     grammar = llama_cpp.LlamaGrammar.from_string(r.grammar, verbose=False) if r.grammar else None
+    llm.lazy_grammar = LazyGrammar(llm, grammar) if grammar is not None else None
     want = r.generated + (0 if r.hit_cap else 1)
     try:
         gen = llm.generate(r.prompt, temp=s.temperature, top_k=s.top_k, top_p=s.top_p, min_p=s.min_p,
-                           repeat_penalty=s.repeat_penalty, grammar=grammar)
+                           repeat_penalty=s.repeat_penalty)
         for i, tok in enumerate(gen):
             llm.detokenize([tok])
             if i + 1 >= want:
@@ -92,6 +98,9 @@ for r in requests:
         gen.close()
     except RuntimeError:
         failed += 1
+    if llm.lazy_grammar is not None:
+        llm.lazy_grammar.close()
+        llm.lazy_grammar = None
 bare = time.perf_counter() - t0
 
 # llama.cpp's own prompt speed on this machine: 512 tokens at depth 0 and at depth 3,000, median of 3

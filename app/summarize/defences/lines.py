@@ -58,7 +58,20 @@ def _nothing_said(turn: str, line_ends: bool) -> bool:
     of the line ("Stefan: Yes.", a note SmolLM2 wrote on a part of seed 003, "Project Manager: Wow."; one that
     goes on after it keeps its stamp)."""
     ws = words(turn)
-    return not ws or (line_ends and len(ws) <= 3 and all(w in ACKNOWLEDGEMENTS for w in ws))
+    return not ws or (line_ends and _acknowledgement(ws))
+
+
+# Phrases that fill a turn without saying anything ("Stefan: I mean, yeah.", SmolLM2's notes on seed 003)
+_FILLER_PHRASES = re.compile(r"\b(?:i mean|you know|i guess|kind of|sort of)\b")
+
+
+def _acknowledgement(ws: Sequence[str]) -> bool:
+    """Words (from `words`) that are only fillers, greetings and filler phrases, three words or five with the
+    phrases: nothing said."""
+    rest = _FILLER_PHRASES.sub(" ", " ".join(ws)).split()
+    return len(ws) <= (5 if len(rest) < len(ws) else 3) and all(
+        w in ACKNOWLEDGEMENTS or w.replace("-", "") in ACKNOWLEDGEMENTS for w in rest
+    )
 
 
 # A label at a line's start, after its bullet and time ("- [00:01:38] Professor B: ")
@@ -68,7 +81,7 @@ _AFTER_LABEL = re.compile(r"\s*(?:[-*•]\s*)?(?:\[\d{1,2}:\d{2}(?::\d{2})?\]\s*
 def _junk(body: str, ws: Sequence[str]) -> bool:
     """A line with nothing to read: only fillers or greetings ("Mm-hmm.", "Wow."), a dangling speaker colon, no
     word of three letters."""
-    if all(w in ACKNOWLEDGEMENTS or w.replace("-", "") in ACKNOWLEDGEMENTS for w in ws) and len(ws) <= 3:
+    if ws and _acknowledgement(ws):
         return True
     after = _AFTER_LABEL.match(body)
     if after is not None and _nothing_said(body[after.end() :], True):

@@ -162,3 +162,30 @@ def test_recorded_notes_that_say_nothing_are_dropped() -> None:
     )
     assert clean_text(kept, INSTRUCTIONS, GuardCounts(), source) == kept.strip()
     assert streamed(kept, TextGuard(INSTRUCTIONS, GuardCounts(), source=source), 1) == kept
+
+
+@pytest.mark.parametrize(
+    ("line", "kept"),
+    [
+        ("- [00:23:08] Stefan: I mean, yeah. ", False),  # SmolLM2's last note on seed 003 (2026-12-06)
+        ("- Jens: You know, right.", False),
+        ("I guess, yeah.", False),
+        ("- [00:23:08] Stefan: I mean, the tech is the moat.", True),
+        ("- Jens: Yeah, you know, we wrote the plugin system.", True),
+    ],
+)
+def test_filler_phrases_say_nothing(line: str, kept: bool) -> None:
+    source = Source(
+        [
+            "I mean, yeah.",
+            "You know, right.",
+            "I guess, yeah.",
+            "I mean, the tech is the moat.",
+            "Yeah, you know, we wrote the plugin system.",
+        ],
+        ["Stefan", "Jens"],
+    )
+    for step in (1, 3, 200):
+        out = streamed(line, TextGuard(INSTRUCTIONS, GuardCounts(), source=source), step)
+        assert (out.strip() == line.strip()) is kept, out
+        assert kept or out == ""
