@@ -69,6 +69,16 @@ class Sampling:
     min_p: float = 0.05
     repeat_penalty: float = 1.1
 
+    def generate_kwargs(self) -> dict[str, float]:
+        """These settings as `Llama.generate` takes them (the engine's and the benchmarks' bare loops alike)."""
+        return {
+            "temp": self.temperature,
+            "top_k": self.top_k,
+            "top_p": self.top_p,
+            "min_p": self.min_p,
+            "repeat_penalty": self.repeat_penalty,
+        }
+
 
 @dataclass
 class RequestStats:
@@ -360,14 +370,7 @@ class LlamaEngine:
         s = self.sampling
         t0 = time.perf_counter()
         self._set_phase("prompt")
-        gen = llm.generate(
-            prompt,
-            temp=s.temperature,
-            top_k=s.top_k,
-            top_p=s.top_p,
-            min_p=s.min_p,
-            repeat_penalty=s.repeat_penalty,
-        )
+        gen = llm.generate(prompt, **s.generate_kwargs())
         try:
             for token in gen:
                 now = time.perf_counter()

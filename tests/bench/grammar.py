@@ -46,15 +46,7 @@ def bare_ms(e: LlamaEngine, grammar: str, tokens: int) -> float:
     prompt = e._render(MSGS)
     g = LlamaGrammar.from_string(grammar, verbose=False)
     stamps: list[float] = []
-    gen = llm.generate(
-        prompt,
-        temp=s.temperature,
-        top_k=s.top_k,
-        top_p=s.top_p,
-        min_p=s.min_p,
-        repeat_penalty=s.repeat_penalty,
-        grammar=g,
-    )
+    gen = llm.generate(prompt, **s.generate_kwargs(), grammar=g)
     for token in gen:
         stamps.append(time.perf_counter())
         if len(stamps) >= tokens or token == llm.token_eos():

@@ -89,8 +89,7 @@ for r in requests:
     llm.lazy_grammar = LazyGrammar(llm, grammar) if grammar is not None else None
     want = r.generated + (0 if r.hit_cap else 1)
     try:
-        gen = llm.generate(r.prompt, temp=s.temperature, top_k=s.top_k, top_p=s.top_p, min_p=s.min_p,
-                           repeat_penalty=s.repeat_penalty)
+        gen = llm.generate(r.prompt, **s.generate_kwargs())
         for i, tok in enumerate(gen):
             llm.detokenize([tok])
             if i + 1 >= want:

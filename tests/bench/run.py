@@ -127,16 +127,7 @@ def bench_engine_overhead(models: dict[str, Path], runs: int, n: int = 128) -> d
 
     def bare_run() -> float:
         times = []
-        for i, tok in enumerate(
-            bare.generate(
-                prompt,
-                temp=s.temperature,
-                top_k=s.top_k,
-                top_p=s.top_p,
-                min_p=s.min_p,
-                repeat_penalty=s.repeat_penalty,
-            )
-        ):
+        for i, tok in enumerate(bare.generate(prompt, **s.generate_kwargs())):
             bare.detokenize([tok])
             times.append(time.perf_counter())
             if i + 1 >= n:
