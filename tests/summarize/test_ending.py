@@ -38,6 +38,20 @@ def test_quotations_placed_are_said_in_a_notice() -> None:
     assert not any("quotations were given" in n.message for n in finish_notices(quiet))
 
 
+def test_answers_ended_for_made_up_speech_are_said_in_a_notice() -> None:
+    st = state()
+    st.guard.given_up = 1
+    assert "One answer that put words in someone's mouth sentence after sentence was ended there." in [
+        n.message for n in finish_notices(st)
+    ]
+    st = state()
+    st.guard.given_up = 2
+    assert "2 answers that put words in someone's mouth sentence after sentence were ended there." in [
+        n.message for n in finish_notices(st)
+    ]
+    assert not any("someone's mouth" in n.message for n in finish_notices(state()))
+
+
 def test_where_the_model_wrote_nothing_usable_the_summary_is_the_notes_or_the_transcripts_lines() -> None:
     """SmolLM2 on a 6-second WhisperX file (tests/data/formats/whisperx.json, 2026-12-06) wrote an interview
     nobody gave, all refused: the summary was empty. With no notes and no sentence long enough for a key moment,
