@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from app.engine import LlamaEngine  # noqa: E402
+from app.engine.llama_engine import _free_sampler  # noqa: E402
 from app.summarize.chapters import notes_grammar, stamp  # noqa: E402
 
 MSGS = [{"role": "user", "content": "Write notes about a podcast on rust and go, one bullet a point."}]
@@ -52,8 +53,7 @@ def bare_ms(e: LlamaEngine, grammar: str, tokens: int) -> float:
         if len(stamps) >= tokens or token == llm.token_eos():
             break
     gen.close()
-    llm._sampler.close()
-    llm._sampler = None
+    _free_sampler(llm)
     return (stamps[-1] - stamps[0]) / max(1, len(stamps) - 1) * 1000
 
 
