@@ -33,7 +33,7 @@ class Measured:
     transcript_tokens: (
         int  # the transcript's content ("Speaker: text"), without Recap's timestamps and instructions
     )
-    stamps: list[bool]  # which lines carry their [hh:mm:ss] (prompts.stamped)
+    stamps: bytes  # which lines carry their [hh:mm:ss], a byte a line (prompts.stamped)
 
     def lines(self, first: int, stop: int) -> list[str]:
         """The lines of a window of units first..stop: its first in full, stamp and speaker, the rest in their
@@ -52,11 +52,11 @@ COUNT_CHUNK = 512  # lines counted per call: the lists of a 10-hour transcript's
 
 
 async def measure(
-    model: TextModel, t: Transcript, units: Units | None = None, stamps: list[bool] | None = None
+    model: TextModel, t: Transcript, units: Units | None = None, stamps: bytes | None = None
 ) -> Measured:
     """The prompt lines of `units` (default: prompts.group_segments) with `stamps` (default: every line), counted."""
     units = prompts.group_segments(t.segments) if units is None else units
-    stamps = [True] * len(units) if stamps is None else stamps
+    stamps = b"\x01" * len(units) if stamps is None else stamps
     line_tokens = array("i")
     label = 0
     for a in range(0, len(units), COUNT_CHUNK):

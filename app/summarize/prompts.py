@@ -91,13 +91,14 @@ STAMP_EVERY_S = (
 )
 
 
-def stamped(units: Sequence[Segment], every_s: float, always: Collection[int] = ()) -> list[bool]:
+def stamped(units: Sequence[Segment], every_s: float, always: Collection[int] = ()) -> bytes:
     """Which units' lines carry their `[hh:mm:ss]`: the first, every unit `always` names (chapter starts), and
     each unit that starts at least `every_s` after the last stamped one (0: every line). A stamp costs 10 tokens
     ("[00:21:32] "), as many as a dozen words: on a podcast with a line every 17 s, a stamp on each line made the
     prompt 15 % longer than the transcript. The model can only cite what it sees, so notes cite moments at most
-    `every_s` apart; each cited time is still a real line start."""
-    out: list[bool] = []
+    `every_s` apart; each cited time is still a real line start. One byte a unit (1: stamped), not a list of bools
+    (8 bytes a unit: 48 kB for a 10-hour transcript)."""
+    out = bytearray()
     last = -math.inf
     always = set(always)
     for i, u in enumerate(units):
@@ -105,10 +106,10 @@ def stamped(units: Sequence[Segment], every_s: float, always: Collection[int] = 
         if on:
             last = u.start_s
         out.append(on)
-    return out
+    return bytes(out)
 
 
-def unit_line(units: SegmentView, i: int, stamps: Sequence[bool] | None = None, full: bool = False) -> str:
+def unit_line(units: SegmentView, i: int, stamps: bytes | None = None, full: bool = False) -> str:
     """Unit i's prompt line. `full`: with its stamp and speaker (a window's first line); else the form it has
     inside a window: its stamp only where `stamps` says (default: every line), its speaker only when it is not the
     one of the line above."""

@@ -12,10 +12,10 @@ def units(*starts: float, speakers: str = "AABB") -> list[Segment]:
 
 def test_a_stamp_every_so_often_and_at_every_chapter_start() -> None:
     us = units(0, 10, 20, 31, 40, 50, 65, 70)
-    assert prompts.stamped(us, 30.0) == [True, False, False, True, False, False, True, False]
+    assert prompts.stamped(us, 30.0) == bytes([1, 0, 0, 1, 0, 0, 1, 0])
     # a chapter start is stamped whatever the time since the last stamp, and the count restarts there
-    assert prompts.stamped(us, 30.0, always={4}) == [True, False, False, True, True, False, False, True]
-    assert prompts.stamped(us, 0.0) == [True] * len(us)
+    assert prompts.stamped(us, 30.0, always={4}) == bytes([1, 0, 0, 1, 1, 0, 0, 1])
+    assert prompts.stamped(us, 0.0) == bytes([1]) * len(us)
 
 
 def test_lines_show_their_stamp_where_stamped_and_a_speaker_where_it_changes() -> None:
