@@ -23,26 +23,51 @@ tokens/s against 22.1-22.9 left alone. An earlier try of 64 kB on an AMD EPYC ma
 moved nothing: there the 20 h run's own peak was 13.4 MB left alone. It must run before the large blocks are
 made, so the entry points call it first.
 
-There is no maintained package for this one libc call; `ctypes` reaches it directly.
+`trim()` hands the heap's free pages back (glibc's `malloc_trim`). The pipeline calls it once, when every window is
+read and before the summary request, the run's deepest: what the map phase freed (its prompts, answers and
+token lists) otherwise stays in the process under the summary request's own memory, more the more windows
+a transcript has (measured in the README, Benchmarks).
+
+There is no maintained package for these libc calls; `ctypes` reaches them directly.
 """
 
 from __future__ import annotations
 
 import ctypes
+import functools
 import sys
+from typing import Any
 
 M_MMAP_THRESHOLD = -3  # glibc's malloc.h
 THRESHOLD = 1 << 20
 
 
+@functools.cache
+def _libc(name: str) -> Any:
+    """glibc's function `name` (the C library the process already has), or None elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return getattr(ctypes.CDLL(None), name)
+    except (OSError, AttributeError):  # another C library, without it
+        return None
+
+
 def tune() -> bool:
     """Fix glibc's mmap threshold; True when it was set (Linux with glibc), False elsewhere."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        mallopt = ctypes.CDLL(None).mallopt  # the C library the process already has
-    except (OSError, AttributeError):  # a C library without mallopt
+    mallopt = _libc("mallopt")
+    if mallopt is None:
         return False
     mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
     mallopt.restype = ctypes.c_int
     return bool(mallopt(M_MMAP_THRESHOLD, THRESHOLD))
+
+
+def trim() -> bool:
+    """Give the heap's free pages back to the system; True when some were (glibc only, else False)."""
+    malloc_trim = _libc("malloc_trim")
+    if malloc_trim is None:
+        return False
+    malloc_trim.argtypes = [ctypes.c_size_t]
+    malloc_trim.restype = ctypes.c_int
+    return bool(malloc_trim(0))

@@ -66,3 +66,47 @@ def test_tune_says_whether_it_could_and_may_be_called_again() -> None:
     expected = _glibc_has("mallopt")  # elsewhere (macOS, Windows, musl) it changes nothing and says so
     assert malloc.tune() is expected
     assert malloc.tune() is expected
+
+
+# Freed heap blocks under a block still in use: the heap cannot shrink from its top, so their pages stay in the
+# process until malloc_trim hands them back.
+TRIM_CHILD = r"""
+import ctypes, json, sys
+sys.path.insert(0, sys.argv[1])
+from app import malloc
+libc = ctypes.CDLL(None)
+libc.malloc.restype = ctypes.c_void_p
+libc.malloc.argtypes = [ctypes.c_size_t]
+libc.free.argtypes = [ctypes.c_void_p]
+libc.memset.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_size_t]
+def rss_kb():
+    return int(open("/proc/self/status").read().split("VmRSS:")[1].split()[0])
+blocks = [libc.malloc(4000) for _ in range(5000)]  # 20 MB, every page touched
+for b in blocks:
+    libc.memset(b, 1, 4000)
+top = libc.malloc(4000)  # still in use above them
+for b in blocks:
+    libc.free(b)
+freed = rss_kb()
+trimmed = malloc.trim() if sys.argv[2] == "trim" else False
+print(json.dumps({"trimmed": trimmed, "given_back_kb": freed - rss_kb()}))
+"""
+
+
+@pytest.mark.skipif(not _glibc_has("malloc_trim"), reason="needs glibc (malloc_trim)")
+def test_trim_gives_freed_heap_pages_back() -> None:
+    def child(mode: str) -> dict[str, object]:
+        r = subprocess.run(
+            [sys.executable, "-c", TRIM_CHILD, str(ROOT), mode],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        return json.loads(r.stdout)  # type: ignore[no-any-return]
+
+    kept = child("plain")
+    assert kept["given_back_kb"] < 5_000  # what trim is for: left alone, the freed pages stay
+    d = child("trim")
+    assert d["trimmed"] is True
+    assert d["given_back_kb"] > 15_000  # most of the 20 MB freed below the block in use

@@ -26,6 +26,7 @@ from collections.abc import AsyncGenerator, AsyncIterator, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import Literal
 
+from .. import malloc
 from ..engine.errors import EngineError, GenerationCancelled, PromptTooLong
 from ..engine.protocol import Engine
 from ..transcript import Transcript
@@ -266,6 +267,7 @@ class Summarizer:
         windows = reading.windows
         st.windows = len(windows)
         ending.find_moments(st)
+        malloc.trim()  # what the map phase freed, back before the run's deepest request (app/malloc.py)
         if len(windows) > 1:
             yield Progress("Writing summary", 0.85, None)
             async for ev in self._reduce(st):
