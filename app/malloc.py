@@ -26,7 +26,8 @@ made, so the entry points call it first.
 `trim()` hands the heap's free pages back (glibc's `malloc_trim`). The pipeline calls it once, when every window is
 read and before the summary request, the run's deepest: what the map phase freed (its prompts, answers and
 token lists) otherwise stays in the process under the summary request's own memory, more the more windows
-a transcript has (measured in the README, Benchmarks).
+a transcript has. Tiny model, the run's own peak: 20 h 15.3-15.5 -> 13.8-13.9 MB, growth from 1 h to 10 h 1.2-1.3 ->
+0.9-1.0 MB (two runs each, 2026-12-06; README, Benchmarks). The call takes 0.9 ms after a SmolLM2 request.
 
 There is no maintained package for these libc calls; `ctypes` reaches them directly.
 """
