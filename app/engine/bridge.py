@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import traceback
 from collections.abc import AsyncIterator, Callable
 from typing import Any, TypeVar
 
@@ -114,6 +115,10 @@ def call_and_settle(fut: asyncio.Future[T], fn: Callable[[], T]) -> None:
     try:
         value = fn()
     except BaseException as e:
+        # The future will hold `e`, whose traceback holds this frame, which holds the future: a cycle, which kept
+        # the finished frames below (a request's prompt tokens, its generator) until Python's full collection.
+        # Their locals go now; the traceback keeps its files and lines.
+        traceback.clear_frames(e.__traceback__)
         settle(fut, exception=e)
     else:
         settle(fut, value)

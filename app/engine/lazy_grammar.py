@@ -13,10 +13,21 @@ the C API it does bind (`llama_sampler_apply`, `llama_sampler_accept`).
 from __future__ import annotations
 
 import ctypes
+import functools
 import math
 from typing import Any
 
 import numpy as np
+
+
+@functools.cache
+def _array_types(n_vocab: int) -> tuple[Any, Any]:
+    """The ctypes types of a vocabulary's candidates and of its row of logits, made once per size: ctypes keeps
+    array types only weakly, and a type is a reference cycle of its own, so types made for each request were
+    left to Python's collector."""
+    import llama_cpp
+
+    return llama_cpp.llama_token_data * n_vocab, ctypes.c_float * n_vocab
 
 
 class LazyGrammar:
@@ -31,10 +42,11 @@ class LazyGrammar:
             llm._model.vocab, grammar._grammar.encode("utf-8"), grammar._root.encode("utf-8")
         )
         self._n_vocab = llm.n_vocab()
-        self._cur = (llama_cpp.llama_token_data * self._n_vocab)()
+        candidates, self._logits = _array_types(self._n_vocab)  # (the second: the type of a row of logits)
+        self._cur = candidates()
         self._view = np.ctypeslib.as_array(self._cur)  # the same memory, as (id, logit, p) records
         self._ids = np.arange(self._n_vocab, dtype=np.int32)
-        self._one = (llama_cpp.llama_token_data * 1)()
+        self._one = _array_types(1)[0]()
         self._one_view = np.ctypeslib.as_array(self._one)
         # Pointers made from the arrays' addresses, once. `ctypes.cast(array, ...)` would put the array into its
         # own `_objects` dict (to keep it alive for the pointer): a reference cycle, so every request's arrays
@@ -52,7 +64,9 @@ class LazyGrammar:
     def _candidates(self, ctx: Any, idx: int) -> Any:
         """Every vocabulary entry with its logit at output `idx`, as llama.cpp's own `llama_sampler_sample` builds
         them (filled through numpy: a Python loop over 49k entries would cost more than the grammar)."""
-        logits = np.ctypeslib.as_array(self._c.llama_get_logits_ith(ctx, idx), shape=(self._n_vocab,))
+        p = self._c.llama_get_logits_ith(ctx, idx)
+        # (as_array(p, shape) would cast the pointer, another cycle: see __init__)
+        logits = np.ctypeslib.as_array(self._logits.from_address(ctypes.addressof(p.contents)))
         self._view["id"] = self._ids
         self._view["logit"] = logits
         self._view["p"] = 0.0

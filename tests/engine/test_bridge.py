@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import threading
+import traceback
+import weakref
 
 import pytest
 
@@ -114,3 +117,35 @@ def test_futures_settled_from_a_thread() -> None:
         assert cancelled.cancelled() and loop_errors == []  # no InvalidStateError in a callback
 
     asyncio.run(go())
+
+
+def test_a_failed_calls_frames_let_go_of_their_locals_without_the_collector() -> None:
+    """The future holds the exception, its traceback the settling frame, that frame the future: a cycle. What the
+    failed call's own frames held (a request's prompt tokens) must not wait in it for Python's full collection."""
+
+    class Big:  # stands for a request's prompt token list (a class of its own: a weak reference can watch it)
+        pass
+
+    held: list[weakref.ref[Big]] = []
+
+    def request() -> int:
+        prompt = Big()
+        held.append(weakref.ref(prompt))
+        raise RuntimeError("llama_decode returned 2")
+
+    async def go() -> None:
+        fut: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        t = threading.Thread(target=call_and_settle, args=(fut, request))
+        t.start()
+        with pytest.raises(RuntimeError, match="returned 2") as caught:
+            await fut
+        await asyncio.get_running_loop().run_in_executor(None, t.join)
+        # the traceback still names where it failed
+        assert "request" in [f.name for f in traceback.extract_tb(caught.value.__traceback__)]
+
+    gc.disable()  # only reference counting frees anything now, as between the collector's rare full passes
+    try:
+        asyncio.run(go())
+        assert held and held[0]() is None
+    finally:
+        gc.enable()
