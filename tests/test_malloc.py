@@ -46,9 +46,13 @@ def _glibc_has(name: str) -> bool:
     return hasattr(libc, "gnu_get_libc_version") and hasattr(libc, name)
 
 
-def _child(mode: str) -> dict[str, object]:
+def _child(mode: str, script: str = CHILD) -> dict[str, object]:
     r = subprocess.run(
-        [sys.executable, "-c", CHILD, str(ROOT), mode], capture_output=True, text=True, timeout=60, check=True
+        [sys.executable, "-c", script, str(ROOT), mode],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
     )
     return json.loads(r.stdout)  # type: ignore[no-any-return]
 
@@ -95,18 +99,8 @@ print(json.dumps({"trimmed": trimmed, "given_back_kb": freed - rss_kb()}))
 
 @pytest.mark.skipif(not _glibc_has("malloc_trim"), reason="needs glibc (malloc_trim)")
 def test_trim_gives_freed_heap_pages_back() -> None:
-    def child(mode: str) -> dict[str, object]:
-        r = subprocess.run(
-            [sys.executable, "-c", TRIM_CHILD, str(ROOT), mode],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=True,
-        )
-        return json.loads(r.stdout)  # type: ignore[no-any-return]
-
-    kept = child("plain")
+    kept = _child("plain", TRIM_CHILD)
     assert kept["given_back_kb"] < 5_000  # what trim is for: left alone, the freed pages stay
-    d = child("trim")
+    d = _child("trim", TRIM_CHILD)
     assert d["trimmed"] is True
     assert d["given_back_kb"] > 15_000  # most of the 20 MB freed below the block in use
