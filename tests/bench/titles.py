@@ -11,8 +11,9 @@ against the human topic names (as in tests.bench.quality), its paired difference
 fell back to keywords, seconds; and the seeds' titles, to read.
 
 Ways: `current` (chaptering.Titler as it is: the chapter's keywords and its ~40 words that say most of them),
-`first150` (its first 150 words, the retry its first 75: the requests until 2026-12-05) and `simplefirst` (the
-retry's question first; tried 2026-12-06).
+`first150` (its first 150 words, the retry its first 75: the requests until 2026-12-05), `simplefirst` (the
+retry's question first; tried 2026-12-06) and `about` (the retry's question first, its answer begun "This is
+about" by the grammar; tried 2026-12-06, later).
 
 Writes tests/bench/results/titles.json. Not part of the test suite's pass/fail.
 """
@@ -66,7 +67,50 @@ class SimpleFirst(Titler):
         return self._request(k, simple=False)
 
 
-WAYS: dict[str, type[Titler]] = {"current": Titler, "first150": First150, "simplefirst": SimpleFirst}
+ABOUT_GRAMMAR = (
+    'root ::= "This is about" subject end\n'
+    'subject ::= " " [^\\x00-\\x20\\x7F\\[\\]{}<>"\'*#_`.!?;:-] [^\\x00-\\x1F\\x7F\\[\\]{}<>*#_`.!?;:]{1,70}\n'
+    'end ::= "." | "\\n"\n'
+)
+
+
+class About(Titler):
+    """The retry's question first ("What is this about?"), its answer begun "This is about" by the grammar, so that
+    the title is the subject of that sentence (`salvage`), as the retry's best answers already are ("This is a joke
+    about the concept of complexity in software"). Tried 2026-12-06 (fourteenth session), not kept: on the first 3
+    QMSum meetings and both seeds (71 titles), title ROUGE-1 7.53 -> 7.38 (paired difference -0.15 +- 1.82), 18 %
+    fewer prompt tokens (11,899 -> 9,817), 43 titles from keywords instead of 47; but the subjects the model
+    finishes a forced "This is about" with are short or empty of meaning: seed 003's became "The plugin", "Of
+    rust", "Alot of things" (was "The importance of having a good plugin", "Code, write rust and compiles", "Book,
+    David and object"), seed 000's "To be edited", "Your question"."""
+
+    def __init__(self, *a: Any, **k: Any) -> None:
+        super().__init__(*a, **k)
+        self.first_grammar = ABOUT_GRAMMAR
+
+    def first_request(self, k: int) -> list[dict[str, str]]:
+        return self._request(k, simple=True)
+
+    def retry_request(self, k: int) -> list[dict[str, str]]:
+        return self._request(k, simple=False)
+
+    async def title(self, k: int, ask: Any) -> str:
+        calls = 0
+
+        async def first_about(messages: list[dict[str, str]], n: int, grammar: str | None) -> str:
+            nonlocal calls
+            calls += 1
+            return await ask(messages, n, self.first_grammar if calls == 1 else grammar)
+
+        return await super().title(k, first_about)
+
+
+WAYS: dict[str, type[Titler]] = {
+    "current": Titler,
+    "first150": First150,
+    "simplefirst": SimpleFirst,
+    "about": About,
+}
 
 
 def titler(way: str, t: Transcript, o: Options) -> tuple[Titler, list[float]]:
