@@ -27,7 +27,7 @@ made, so the entry points call it first.
 read and before the summary request, the run's deepest: what the map phase freed (its prompts, answers and
 token lists) otherwise stays in the process under the summary request's own memory, more the more windows
 a transcript has. Tiny model, the run's own peak: 20 h 15.3-15.5 -> 13.8-13.9 MB, growth from 1 h to 10 h 1.2-1.3 ->
-0.9-1.0 MB (two runs each, 2026-12-06; README, Benchmarks). The call takes 0.9 ms after a SmolLM2 request.
+0.9-1.0 MB (two runs each, 2026-12-06; docs/benchmarks.md). The call takes 0.9 ms after a SmolLM2 request.
 
 There is no maintained package for these libc calls; `ctypes` reaches them directly.
 """

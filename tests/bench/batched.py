@@ -14,7 +14,8 @@ sequence id per token: what a multi-slot local engine would do):
    chunk (llama-server's continuous batching). Prompt tokens/s with and without the riding token, and the riding
    sequence's tokens/s: what the generating window gets while the next window is read.
 
-The decision these figures fed is in the README (Benchmarks, "Several sequences in one context").
+The decision these figures fed is in the README (Benchmarks) and, with all its figures, in docs/benchmarks.md
+("Several sequences in one context").
 """
 
 from __future__ import annotations
