@@ -3,6 +3,9 @@ notes), and its error in red when it failed."""
 
 from __future__ import annotations
 
+from html import escape
+
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ..jobs import Job
@@ -15,6 +18,7 @@ class FileHeader(QWidget):
         self.message = QLabel()
         self.message.setObjectName("FileMessage")
         self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)  # an error quotes the file: its "<" is text
         self.message.setStyleSheet(
             "#FileMessage { padding: 8px; color: palette(bright-text); background: #b3261e; }"
         )
@@ -22,6 +26,7 @@ class FileHeader(QWidget):
         self.info = QLabel()
         self.info.setObjectName("FileInfo")
         self.info.setWordWrap(True)
+        self.info.setTextFormat(Qt.TextFormat.RichText)  # with every file-borne text escaped
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.message)
@@ -32,24 +37,32 @@ class FileHeader(QWidget):
         self.message.setVisible(bool(job.error))
         t = job.transcript
         if t is None:
-            self.info.setText(f"<b>{job.name}</b>")
+            self.info.setText(f"<b>{escape(job.name)}</b>")
+            self.info.setToolTip("")
             return
         est = t.timing == "estimated"
         bits = [t.format, t.encoding, f"{len(t.segments)} segments", display_time(t.duration_s, est)]
         if t.speakers:
             bits.append("speakers: " + ", ".join(t.speakers[:6]))
+        bits = [escape(b) for b in bits]
         note = " · times estimated from speaking rate (≈)" if est else ""
         warn = ""
-        extra = list(t.warnings) + job.notices
+        extra = [escape(n) for n in list(t.warnings) + job.notices]
         if extra:
-            more = " …" if len(extra) > 3 else ""
-            warn = f"<br><small>{len(extra)} note(s): " + "; ".join(extra[:3]) + more + "</small>"
-        self.info.setText(f"<b>{t.display_title}</b><br><small>{' · '.join(bits)}{note}</small>{warn}")
+            # Three in the header, where they may run long; every one in the tooltip, a line each.
+            more = f"; … ({len(extra) - 3} more: hover to read them all)" if len(extra) > 3 else ""
+            count = "1 note" if len(extra) == 1 else f"{len(extra)} notes"
+            warn = f"<br><small>{count}: " + "; ".join(extra[:3]) + more + "</small>"
+        self.info.setToolTip("<ul>" + "".join(f"<li>{n}</li>" for n in extra) + "</ul>" if extra else "")
+        self.info.setText(
+            f"<b>{escape(t.display_title)}</b><br><small>{' · '.join(bits)}{note}</small>{warn}"
+        )
 
     def show_missing(self, title: str, source: str | None) -> None:
         """A result from the history whose transcript file is gone."""
         self.message.hide()
+        self.info.setToolTip("")
         self.info.setText(
-            f"<b>{title}</b><br><small>From the history · the transcript file is no longer at "
-            f"{source or 'its old place'}</small>"
+            f"<b>{escape(title)}</b><br><small>From the history · the transcript file is no longer at "
+            f"{escape(source or 'its old place')}</small>"
         )
