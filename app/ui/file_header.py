@@ -50,9 +50,10 @@ class FileHeader(QWidget):
         extra = [escape(n) for n in list(t.warnings) + job.notices]
         if extra:
             # Three in the header, where they may run long; every one in the tooltip, a line each.
-            more = f"; … ({len(extra) - 3} more: hover to read them all)" if len(extra) > 3 else ""
+            more = f" … ({len(extra) - 3} more: hover to read them all)" if len(extra) > 3 else ""
             count = "1 note" if len(extra) == 1 else f"{len(extra)} notes"
-            warn = f"<br><small>{count}: " + "; ".join(extra[:3]) + more + "</small>"
+            shown = " ".join(n if n.endswith((".", "!", "?", "…")) else n + "." for n in extra[:3])
+            warn = f"<br><small>{count}: {shown}{more}</small>"
         self.info.setToolTip("<ul>" + "".join(f"<li>{n}</li>" for n in extra) + "</ul>" if extra else "")
         self.info.setText(
             f"<b>{escape(t.display_title)}</b><br><small>{' · '.join(bits)}{note}</small>{warn}"

@@ -34,7 +34,7 @@ def test_facts_notes_and_the_error(qtbot) -> None:  # noqa: ANN001
     assert not one.transcript.warnings
     one.notices = ["only <this> one"]
     h.show_job(one)
-    assert "1 note: only &lt;this&gt; one" in h.info.text() and "hover" not in h.info.text()
+    assert "1 note: only &lt;this&gt; one." in h.info.text() and "hover" not in h.info.text()
     assert h.info.toolTip() == "<ul><li>only &lt;this&gt; one</li></ul>"
     job.state, job.error = JobState.FAILED, "“x.mp3” is audio, not a transcript."
     h.show_job(job)
