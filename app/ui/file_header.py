@@ -1,5 +1,5 @@
 """Above the transcript: the selected file's title and facts (format, encoding, segments, length, speakers,
-notes), and its error in red when it failed."""
+notes: the first three, and every one on hover), and its error in red when it failed."""
 
 from __future__ import annotations
 
